@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# A tour of migkit on an emulated DGX H100 (8x H100-SXM5-80GB), in a throw-away state directory.
+set -euo pipefail
+MIGCTL=${MIGCTL:-build/migctl}
+export MIGKIT_STATE_DIR=${MIGKIT_STATE_DIR:-$(mktemp -d)}
+export NO_COLOR=${NO_COLOR:-}
+
+step() { printf '\n\033[1m$ migctl %s\033[0m\n' "$*"; "$MIGCTL" "$@"; }
+
+echo "Emulated node state: $MIGKIT_STATE_DIR"
+step gpus
+step mig enable -i 0,1
+step profiles -i 0
+# GPU 0: one 3g for a training job plus small inference slices; larger profiles first.
+step create-gi 3g.40gb,2g.20gb,1g.10gb,1g.10gb -i 0 --with-ci
+# GPU 1: seven 1g.10gb slices, placed by the driver's own order.
+step create-gi 19,19,19,19,19,19,19 -i 1 -C
+step instances -i 0
+step status -i 0,1
