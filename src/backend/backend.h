@@ -1,0 +1,69 @@
+// Backend: one interface over every way migkit can reach GPUs.
+//
+// migctl, the planner and the layout applier talk only to a Backend, so the same code drives the
+// emulated node (src/emu) and real GPUs through NVML. Operations mirror NVML's MIG calls and return
+// the driver's errors as Status codes (core/status.h). Only calls named Set*/Reset*/Create*/Destroy*
+// change anything; a Backend never changes a GPU on its own.
+//
+// Thread-safety: a Backend object is used from one thread; separate processes may share the GPUs
+// (the emulator serialises them with a file lock, the driver does so for real GPUs).
+#ifndef MIGKIT_BACKEND_BACKEND_H_
+#define MIGKIT_BACKEND_BACKEND_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/gpu_model.h"
+#include "core/gpu_state.h"
+#include "core/status.h"
+
+namespace migkit {
+
+/// A snapshot of one GPU.
+struct GpuInfo {
+  int index = 0;                   // NVML device index
+  const GpuModel* model = nullptr; // never null in a snapshot
+  std::string uuid;                // "GPU-..."
+  std::string pci_bus_id;          // "00000000:18:00.0"
+  GpuState state;                  // MIG mode, GIs and CIs
+  /// MIG device UUIDs keyed by (GI ID, CI ID).
+  std::map<std::pair<int, int>, std::string> mig_uuids;
+};
+
+class Backend {
+ public:
+  Backend() = default;
+  Backend(const Backend&) = delete;
+  Backend& operator=(const Backend&) = delete;
+  virtual ~Backend() = default;
+
+  /// One line for humans: what this backend drives, e.g.
+  /// "emulated node: 8x H100-SXM5-80GB (state in /home/u/.local/state/migkit)".
+  virtual std::string Describe() const = 0;
+  /// True when no real GPU can be changed through this backend.
+  virtual bool IsEmulated() const = 0;
+
+  /// A consistent snapshot of every GPU, ordered by index.
+  virtual StatusOr<std::vector<GpuInfo>> Gpus() = 0;
+
+  /// nvmlDeviceSetMigMode. On success `*activation` is OK when the new mode is in effect, or the
+  /// reason it is pending (kResetRequired, kInUse, ...).
+  virtual Status SetMigMode(int gpu, bool enable, Status* activation) = 0;
+  /// Resets the GPU: a pending MIG mode takes effect and every GI/CI is lost.
+  virtual Status ResetGpu(int gpu) = 0;
+  /// Creates a GI; `start` empty lets the driver choose (mig-facts.md §4.3).
+  virtual StatusOr<GpuInstance> CreateGpuInstance(int gpu, int profile_id,
+                                                  std::optional<int> start) = 0;
+  virtual Status DestroyGpuInstance(int gpu, int gi_id) = 0;
+  /// Creates a CI in GI `gi_id`; `start` empty takes the first free placement.
+  virtual StatusOr<ComputeInstance> CreateComputeInstance(int gpu, int gi_id, int ci_profile_id,
+                                                          std::optional<int> start) = 0;
+  virtual Status DestroyComputeInstance(int gpu, int gi_id, int ci_id) = 0;
+};
+
+}  // namespace migkit
+
+#endif  // MIGKIT_BACKEND_BACKEND_H_

@@ -1,0 +1,320 @@
+#include "catalog/catalog.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "catalog/builtin_data.h"
+#include "core/strings.h"
+
+namespace migkit {
+namespace {
+
+// Parse errors carry "source:line: message", as ninja's parsers do.
+class ParseFailure {
+ public:
+  explicit ParseFailure(std::string msg) : msg_(std::move(msg)) {}
+  const std::string& message() const { return msg_; }
+
+ private:
+  std::string msg_;
+};
+
+class ModelParser {
+ public:
+  explicit ModelParser(std::string_view source) : source_(source) {}
+
+  GpuModel Parse(const YAML::Node& root) {
+    if (!root.IsMap()) Fail(root, "expected a mapping of model fields at the top level");
+    CheckKeys(root, {"id", "product_name", "aliases", "pci_device_id", "pci_subsystem_id",
+                     "architecture", "compute_capability", "memory_mib", "multiprocessors",
+                     "compute_slices", "memory_slices", "placement_units", "max_gpu_instances",
+                     "mode_change", "auto_placement_order", "unconfirmed", "notes",
+                     "gpu_instance_profiles"});
+    GpuModel m;
+    m.id = String(root, "id");
+    m.product_name = String(root, "product_name");
+    if (root["aliases"]) m.aliases = StringList(root["aliases"], "aliases");
+    m.pci_device_id = static_cast<std::uint32_t>(Int(root, "pci_device_id", 0, 0xFFFFFFFFLL));
+    if (root["pci_subsystem_id"]) {
+      m.pci_subsystem_id =
+          static_cast<std::uint32_t>(Int(root, "pci_subsystem_id", 0, 0xFFFFFFFFLL));
+    }
+    const std::string arch = String(root, "architecture");
+    if (arch == "ampere") m.architecture = Architecture::kAmpere;
+    else if (arch == "hopper") m.architecture = Architecture::kHopper;
+    else if (arch == "blackwell") m.architecture = Architecture::kBlackwell;
+    else Fail(root["architecture"], "architecture '" + arch + "' is not one of ampere, hopper, blackwell");
+    const std::string cc = String(root, "compute_capability");
+    const std::vector<std::string> cc_parts = Split(cc, '.');
+    if (cc_parts.size() != 2 || !ParseNonNegativeInt(cc_parts[0], &m.cuda_major) ||
+        !ParseNonNegativeInt(cc_parts[1], &m.cuda_minor)) {
+      Fail(root["compute_capability"], "compute_capability '" + cc + "' is not MAJOR.MINOR");
+    }
+    m.memory_mib = static_cast<std::uint64_t>(Int(root, "memory_mib", 1, 1LL << 40));
+    m.multiprocessors = static_cast<int>(Int(root, "multiprocessors", 1, 10000));
+    m.compute_slices = static_cast<int>(Int(root, "compute_slices", 1, 8));
+    m.memory_slices = static_cast<int>(Int(root, "memory_slices", 1, 8));
+    m.placement_units = static_cast<int>(Int(root, "placement_units", 1, 16));
+    m.max_gpu_instances = static_cast<int>(Int(root, "max_gpu_instances", 1, 16));
+    const std::string mode = String(root, "mode_change");
+    if (mode == "pending-until-reset") m.mode_change = ModeChangeRule::kPendingUntilReset;
+    else if (mode == "immediate") m.mode_change = ModeChangeRule::kImmediate;
+    else Fail(root["mode_change"], "mode_change '" + mode + "' is not pending-until-reset or immediate");
+    if (root["unconfirmed"]) m.unconfirmed = StringList(root["unconfirmed"], "unconfirmed");
+    if (root["notes"]) m.notes = String(root, "notes");
+    if (const YAML::Node order = root["auto_placement_order"]) {
+      if (!order.IsMap()) Fail(order, "auto_placement_order must map a placement size to a list of starts");
+      for (const auto& kv : order) {
+        const int size = static_cast<int>(Scalar<long long>(kv.first, "placement size", 1, m.placement_units));
+        m.auto_placement_order[size] = IntList(kv.second, "auto_placement_order", 0, m.placement_units - 1);
+      }
+    }
+    const YAML::Node profiles = root["gpu_instance_profiles"];
+    if (!profiles) Fail(root, "missing key 'gpu_instance_profiles'");
+    if (!profiles.IsSequence() || profiles.size() == 0) {
+      Fail(profiles, "gpu_instance_profiles must be a non-empty list");
+    }
+    for (const YAML::Node& p : profiles) m.gi_profiles.push_back(ParseProfile(p, m));
+    std::sort(m.gi_profiles.begin(), m.gi_profiles.end(),
+              [](const GiProfile& a, const GiProfile& b) { return a.nvml_index < b.nvml_index; });
+    CheckModel(root, m);
+    return m;
+  }
+
+ private:
+  GiProfile ParseProfile(const YAML::Node& n, const GpuModel& m) {
+    if (!n.IsMap()) Fail(n, "each GPU instance profile must be a mapping");
+    CheckKeys(n, {"name", "nvml_index", "id", "slices", "placement_size", "instances",
+                  "memory_mib", "sms", "ce", "dec", "enc", "jpeg", "ofa", "p2p", "placements",
+                  "unconfirmed"});
+    GiProfile p;
+    p.name = String(n, "name");
+    p.nvml_index = static_cast<int>(Int(n, "nvml_index", 0, 0x11));
+    p.id = static_cast<int>(Int(n, "id", 0, 1000));
+    p.slices = static_cast<int>(Int(n, "slices", 1, m.compute_slices));
+    p.placement_size = static_cast<int>(Int(n, "placement_size", 1, m.placement_units));
+    p.instance_count = static_cast<int>(Int(n, "instances", 1, 16));
+    p.memory_mib = static_cast<std::uint64_t>(Int(n, "memory_mib", 0, 1LL << 40));
+    p.multiprocessors = static_cast<int>(Int(n, "sms", 0, 10000));
+    p.copy_engines = static_cast<int>(Int(n, "ce", 0, 64));
+    p.decoders = static_cast<int>(Int(n, "dec", 0, 64));
+    p.encoders = static_cast<int>(Int(n, "enc", 0, 64));
+    p.jpeg = static_cast<int>(Int(n, "jpeg", 0, 64));
+    p.ofa = static_cast<int>(Int(n, "ofa", 0, 64));
+    if (n["p2p"]) p.p2p = Scalar<bool>(n["p2p"], "p2p", 0, 1);
+    p.placement_starts = IntList(n["placements"], "placements", 0, m.placement_units - 1);
+    if (!std::is_sorted(p.placement_starts.begin(), p.placement_starts.end())) {
+      Fail(n["placements"], p.name + ": placements must be in ascending order");
+    }
+    for (int s : p.placement_starts) {
+      if (s % p.placement_size != 0 || s + p.placement_size > m.placement_units) {
+        Fail(n["placements"], p.name + ": start " + std::to_string(s) + " with size " +
+                                  std::to_string(p.placement_size) + " is not aligned or leaves the " +
+                                  std::to_string(m.placement_units) + "-unit axis");
+      }
+    }
+    if (n["unconfirmed"]) p.unconfirmed = StringList(n["unconfirmed"], "unconfirmed");
+    // The variant suffix decides how media engines are shared (mig-facts.md §3.12).
+    if (p.name.ends_with("+me.all")) p.media = MediaUse::kAll;
+    else if (p.name.ends_with("-me")) p.media = MediaUse::kNone;
+    p.graphics = p.name.find("+gfx") != std::string::npos;
+    return p;
+  }
+
+  void CheckModel(const YAML::Node& root, const GpuModel& m) {
+    std::set<int> ids, indexes;
+    std::set<std::string> names;
+    for (const GiProfile& p : m.gi_profiles) {
+      if (!ids.insert(p.id).second) Fail(root, "profile ID " + std::to_string(p.id) + " appears twice");
+      if (!indexes.insert(p.nvml_index).second) {
+        Fail(root, "NVML index " + std::to_string(p.nvml_index) + " appears twice");
+      }
+      if (!names.insert(ToLower(p.name)).second) Fail(root, "profile name " + p.name + " appears twice");
+    }
+    if (m.FullProfile() == nullptr) {
+      Fail(root, "no profile covers all " + std::to_string(m.placement_units) + " placement units");
+    }
+  }
+
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& msg) const {
+    std::string where(source_);
+    if (node.IsDefined() && node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+    throw ParseFailure(where + ": " + msg);
+  }
+
+  void CheckKeys(const YAML::Node& map, std::initializer_list<const char*> allowed) const {
+    for (const auto& kv : map) {
+      const std::string key = kv.first.as<std::string>();
+      bool ok = false;
+      for (const char* a : allowed) ok |= (key == a);
+      if (!ok) {
+        std::vector<std::string> valid(allowed.begin(), allowed.end());
+        Fail(kv.first, "unknown key '" + key + "' (valid: " + Join(valid, ", ") + ")");
+      }
+    }
+  }
+
+  template <typename T>
+  T Scalar(const YAML::Node& n, const std::string& what, long long lo, long long hi) const {
+    if (!n.IsScalar()) Fail(n, what + " must be a single value");
+    try {
+      T v = n.as<T>();
+      if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        if (v < lo || v > hi) {
+          Fail(n, what + " " + n.Scalar() + " is outside " + std::to_string(lo) + ".." +
+                      std::to_string(hi));
+        }
+      }
+      return v;
+    } catch (const YAML::Exception&) {
+      Fail(n, what + " '" + n.Scalar() + "' is not a valid " +
+                  (std::is_same_v<T, bool> ? "boolean" : "number"));
+    }
+  }
+
+  long long Int(const YAML::Node& map, const char* key, long long lo, long long hi) const {
+    const YAML::Node n = map[key];
+    if (!n) Fail(map, std::string("missing key '") + key + "'");
+    return Scalar<long long>(n, key, lo, hi);
+  }
+
+  std::string String(const YAML::Node& map, const char* key) const {
+    const YAML::Node n = map[key];
+    if (!n) Fail(map, std::string("missing key '") + key + "'");
+    if (!n.IsScalar() || n.Scalar().empty()) Fail(n, std::string(key) + " must be a non-empty string");
+    return n.Scalar();
+  }
+
+  std::vector<std::string> StringList(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsSequence()) Fail(n, what + " must be a list");
+    std::vector<std::string> out;
+    for (const YAML::Node& item : n) {
+      if (!item.IsScalar()) Fail(item, what + " entries must be strings");
+      out.push_back(item.Scalar());
+    }
+    return out;
+  }
+
+  std::vector<int> IntList(const YAML::Node& n, const std::string& what, int lo, int hi) const {
+    if (!n) Fail(n, "missing " + what);
+    if (!n.IsSequence()) Fail(n, what + " must be a list of numbers");
+    std::vector<int> out;
+    for (const YAML::Node& item : n) out.push_back(static_cast<int>(Scalar<long long>(item, what, lo, hi)));
+    return out;
+  }
+
+  std::string source_;
+};
+
+}  // namespace
+
+StatusOr<GpuModel> ParseGpuModel(std::string_view yaml_text, std::string_view source) {
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml_text));
+    return ModelParser(source).Parse(root);
+  } catch (const ParseFailure& e) {
+    return Status::ParseError(e.message());
+  } catch (const YAML::Exception& e) {
+    return Status::ParseError(std::string(source) + ":" + std::to_string(e.mark.line + 1) + ": " +
+                              e.msg);
+  }
+}
+
+const Catalog& Catalog::BuiltIn() {
+  static const Catalog* const kCatalog = [] {
+    auto* c = new Catalog();
+    for (const EmbeddedFile& f : BuiltinCatalogFiles()) {
+      StatusOr<GpuModel> m = ParseGpuModel(f.text, f.name);
+      if (!m.ok()) {
+        std::cerr << "migkit: built-in GPU catalog is invalid: " << m.status().ToString() << "\n";
+        std::abort();
+      }
+      c->Add(std::move(m).value());
+    }
+    return c;
+  }();
+  return *kCatalog;
+}
+
+StatusOr<Catalog> Catalog::Load() {
+  Catalog c = BuiltIn();
+  if (const char* path = std::getenv("MIGKIT_CATALOG"); path != nullptr && *path != '\0') {
+    Status s = c.AddFromPath(path);
+    if (!s.ok()) return s.WithContext("MIGKIT_CATALOG");
+  }
+  return c;
+}
+
+void Catalog::Add(GpuModel model) {
+  auto shared = std::make_shared<const GpuModel>(std::move(model));
+  for (auto& existing : models_) {
+    if (EqualsIgnoreCase(existing->id, shared->id)) {
+      existing = shared;
+      return;
+    }
+  }
+  models_.push_back(std::move(shared));
+}
+
+Status Catalog::AddFromPath(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  if (fs::is_directory(path, ec)) {
+    for (const auto& entry : fs::directory_iterator(path, ec)) {
+      if (entry.path().extension() == ".yaml" || entry.path().extension() == ".yml") {
+        files.push_back(entry.path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+  } else if (fs::exists(path, ec)) {
+    files.push_back(path);
+  } else {
+    return Status::NotFound(path + ": no such file or directory");
+  }
+  for (const fs::path& f : files) {
+    std::ifstream in(f);
+    if (!in) return Status::IoError(f.string() + ": cannot be read");
+    std::stringstream text;
+    text << in.rdbuf();
+    StatusOr<GpuModel> m = ParseGpuModel(text.str(), f.string());
+    if (!m.ok()) return m.status();
+    Add(std::move(m).value());
+  }
+  return Status::Ok();
+}
+
+const GpuModel* Catalog::Find(std::string_view name) const {
+  const std::string wanted = Trim(name);
+  for (const auto& m : models_) {
+    if (EqualsIgnoreCase(m->id, wanted) || EqualsIgnoreCase(m->product_name, wanted)) return m.get();
+  }
+  for (const auto& m : models_) {
+    for (const std::string& a : m->aliases) {
+      if (EqualsIgnoreCase(a, wanted)) return m.get();
+    }
+  }
+  return nullptr;
+}
+
+const GpuModel* Catalog::FindByPciDeviceId(std::uint32_t pci_device_id) const {
+  for (const auto& m : models_) {
+    if (m->pci_device_id == pci_device_id) return m.get();
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Catalog::Ids() const {
+  std::vector<std::string> out;
+  for (const auto& m : models_) out.push_back(m->id);
+  return out;
+}
+
+}  // namespace migkit

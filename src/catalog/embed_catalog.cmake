@@ -1,0 +1,18 @@
+# Generates a C++ file holding every data/gpus/*.yaml as a string, so binaries need no data files.
+# Invoked at build time: cmake -DDATA_DIR=... -DOUTPUT=... -P embed_catalog.cmake
+file(GLOB files "${DATA_DIR}/*.yaml")
+list(SORT files)
+set(body "")
+foreach(f IN LISTS files)
+  file(READ "${f}" text)
+  get_filename_component(name "${f}" NAME)
+  string(APPEND body "    {\"${name}\", R\"migkit_yaml(${text})migkit_yaml\"},\n")
+endforeach()
+set(content "// Generated from data/gpus/*.yaml by embed_catalog.cmake. Do not edit.\n#include \"catalog/builtin_data.h\"\n\nnamespace migkit {\n\nconst std::vector<EmbeddedFile>& BuiltinCatalogFiles() {\n  static const std::vector<EmbeddedFile> kFiles = {\n${body}  };\n  return kFiles;\n}\n\n}  // namespace migkit\n")
+if(EXISTS "${OUTPUT}")
+  file(READ "${OUTPUT}" old)
+  if(old STREQUAL content)
+    return()
+  endif()
+endif()
+file(WRITE "${OUTPUT}" "${content}")
