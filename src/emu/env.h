@@ -1,0 +1,78 @@
+// Env: the emulator's only way to reach the outside world (files, locks, time).
+//
+// As in LevelDB, everything that touches the operating system goes through this seam, so tests can
+// run the emulator on an in-memory file system (testing/mem_env.h) and inject faults with an
+// EnvWrapper (a write that fails, a lock that times out) without touching the disk.
+//
+// Thread-safety: Env::Default() is safe to use from any thread.
+#ifndef MIGKIT_EMU_ENV_H_
+#define MIGKIT_EMU_ENV_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace migkit {
+
+/// A held lock; released when destroyed.
+class FileLock {
+ public:
+  FileLock() = default;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  virtual ~FileLock() = default;
+};
+
+class Env {
+ public:
+  Env() = default;
+  Env(const Env&) = delete;
+  Env& operator=(const Env&) = delete;
+  virtual ~Env() = default;
+
+  /// The process-wide POSIX environment. Never deleted.
+  static Env* Default();
+
+  /// Reads the whole file. kNotFound if it does not exist, kIoError on other failures.
+  virtual Status ReadFile(const std::string& path, std::string* contents) = 0;
+  /// Replaces `path` with `contents` atomically: readers see the old or the new file, never a mix,
+  /// even if the process dies midway (write a temporary, fsync, rename, fsync the directory).
+  virtual Status WriteFileAtomic(const std::string& path, std::string_view contents) = 0;
+  /// Creates `path` and its parents if missing.
+  virtual Status CreateDirs(const std::string& path) = 0;
+  /// Blocks until the advisory lock on `path` (created if needed) is held: shared for readers,
+  /// exclusive for writers. Locks exclude other processes and other Lock() holders in-process.
+  virtual StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path, bool exclusive) = 0;
+  /// Microseconds since the Unix epoch.
+  virtual std::int64_t NowMicros() = 0;
+};
+
+/// Forwards every call to a target Env; subclass it to override single calls (fault injection).
+class EnvWrapper : public Env {
+ public:
+  /// `target` must outlive this wrapper.
+  explicit EnvWrapper(Env* target) : target_(target) {}
+  Env* target() const { return target_; }
+
+  Status ReadFile(const std::string& path, std::string* contents) override {
+    return target_->ReadFile(path, contents);
+  }
+  Status WriteFileAtomic(const std::string& path, std::string_view contents) override {
+    return target_->WriteFileAtomic(path, contents);
+  }
+  Status CreateDirs(const std::string& path) override { return target_->CreateDirs(path); }
+  StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path, bool exclusive) override {
+    return target_->Lock(path, exclusive);
+  }
+  std::int64_t NowMicros() override { return target_->NowMicros(); }
+
+ private:
+  Env* target_;
+};
+
+}  // namespace migkit
+
+#endif  // MIGKIT_EMU_ENV_H_
