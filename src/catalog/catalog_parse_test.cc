@@ -67,7 +67,7 @@ TEST(CatalogParse, BadValuesSayWhatIsValid) {
 
 TEST(CatalogParse, PlacementOutsideTheAxisIsRejected) {
   const std::string msg = ParseError(Replace(kMinimal, "placements: [0]", "placements: [1]"));
-  EXPECT_EQ(msg, "test.yaml:15: placements 1 is outside 0..0");
+  EXPECT_EQ(msg, "test.yaml:14: placements 1 is outside 0..0");
 }
 
 TEST(CatalogParse, MalformedYamlReportsLine) {
