@@ -29,6 +29,12 @@ const PlacedProfile* MediaConflict(const GiProfile& profile,
   return nullptr;
 }
 
+std::string InstanceLimitMessage(const GpuModel& model, const GiProfile& profile) {
+  return profile.name + " allows at most " + std::to_string(profile.instance_count) +
+         " instance" + (profile.instance_count == 1 ? "" : "s") + " on " + model.id +
+         " and that many exist";
+}
+
 std::string PlacementList(const std::vector<Placement>& ps) {
   std::vector<std::string> parts;
   for (const Placement& p : ps) parts.push_back(p.ToString());
@@ -66,10 +72,7 @@ Status CheckPlacement(const GpuModel& model, const GiProfile& profile, Placement
                                    "; valid placements are " + PlacementList(valid));
   }
   if (CountOf(profile, existing) >= profile.instance_count) {
-    return Status::InsufficientResources(
-        profile.name + " allows at most " + std::to_string(profile.instance_count) +
-        " instance" + (profile.instance_count == 1 ? "" : "s") + " on " + model.id +
-        " and that many exist");
+    return Status::InsufficientResources(InstanceLimitMessage(model, profile));
   }
   if (const PlacedProfile* c = MediaConflict(profile, existing)) {
     return Status::InsufficientResources(
@@ -124,9 +127,7 @@ int RemainingCapacity(const GpuModel& model, const GiProfile& profile,
 std::string ExplainNoPlacement(const GpuModel& model, const GiProfile& profile,
                                const std::vector<PlacedProfile>& existing) {
   if (CountOf(profile, existing) >= profile.instance_count) {
-    return profile.name + " allows at most " + std::to_string(profile.instance_count) +
-           " instance" + (profile.instance_count == 1 ? "" : "s") + " on " + model.id +
-           " and that many exist";
+    return InstanceLimitMessage(model, profile);
   }
   if (const PlacedProfile* c = MediaConflict(profile, existing)) {
     return profile.name + " cannot coexist with " + c->profile->name + " at " +

@@ -39,7 +39,7 @@ struct GpuState {
   std::vector<GpuInstance> gpu_instances;  // ordered by GI ID
   friend bool operator==(const GpuState&, const GpuState&) = default;
 
-  /// REQUIRES: the GI exists. nullptr otherwise.
+  /// The GI with this ID, or nullptr if absent.
   const GpuInstance* FindGpuInstance(int gi_id) const;
   GpuInstance* FindGpuInstance(int gi_id);
   /// True when GIs may be created and destroyed: MIG on, and no mode change pending.

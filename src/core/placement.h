@@ -19,9 +19,11 @@ struct Placement {
   int start = 0;
   int size = 0;
 
-  /// The units this placement covers.
+  /// The units this placement covers; 0 for a placement that fits no axis (negative start, empty
+  /// or wider than 32 units), so that such input can never alias a real one.
   Occupancy Mask() const {
-    return size <= 0 ? 0u : (((Occupancy{1} << size) - 1u) << start);
+    if (size <= 0 || start < 0 || start + size > 32) return 0u;
+    return (size == 32 ? ~Occupancy{0} : ((Occupancy{1} << size) - 1u)) << start;
   }
   bool Overlaps(Occupancy occupied) const { return (Mask() & occupied) != 0; }
   /// "start:size", as nvidia-smi prints placements.

@@ -112,7 +112,7 @@ class [[nodiscard]] StatusOr {
 
 }  // namespace migkit
 
-/// Returns from the enclosing function when `expr` yields a non-OK Status.
+/// Returns from the enclosing function when `expr`, a Status (not a StatusOr), is not OK.
 #define MIGKIT_RETURN_IF_ERROR(expr)          \
   do {                                        \
     ::migkit::Status migkit_status_ = (expr); \
