@@ -31,19 +31,19 @@ constexpr std::array<std::pair<Code, std::string_view>, 10> kCodes = {{
     {Code::kUnknown, "unknown"},
 }};
 
-std::string OpNames() {
+}  // namespace
+
+std::string FaultOpNames() {
   std::vector<std::string> v;
   for (const auto& [op, name] : kOps) v.emplace_back(name);
   return Join(v, ", ");
 }
 
-std::string CodeNames() {
+std::string FaultCodeNames() {
   std::vector<std::string> v;
   for (const auto& [code, name] : kCodes) v.emplace_back(name);
   return Join(v, ", ");
 }
-
-}  // namespace
 
 std::string_view FaultOpName(FaultOp op) {
   for (const auto& [o, name] : kOps) {
@@ -80,7 +80,7 @@ StatusOr<std::vector<FaultRule>> ParseFaultRules(std::string_view text) {
     const auto bad = [&](const std::string& why) {
       return Status::InvalidArgument("fault rule '" + item + "': " + why +
                                      " (form: OP[@GPU]=CODE[*N|*always]; OP is one of " +
-                                     OpNames() + "; CODE is one of " + CodeNames() + ")");
+                                     FaultOpNames() + "; CODE is one of " + FaultCodeNames() + ")");
     };
     const size_t eq = item.find('=');
     if (eq == std::string::npos) return bad("missing '='");

@@ -41,6 +41,10 @@ struct FaultRule {
 std::string_view FaultOpName(FaultOp op);
 /// "in_use", "insufficient_resources", ...
 std::string FaultCodeName(Code code);
+/// Every operation name, comma-separated, for help texts and errors.
+std::string FaultOpNames();
+/// Every code name, comma-separated.
+std::string FaultCodeNames();
 /// "create-gi@1=in_use*2".
 std::string FaultRuleToString(const FaultRule& rule);
 
