@@ -1,0 +1,85 @@
+// NVML entry points: initialization, shutdown, error strings and system versions.
+#include <cstdio>
+
+#include "nvml/library.h"
+
+namespace migkit::nvml {
+namespace {
+
+// The emulated driver. The profile tables in data/gpus are those of R525+ drivers up to the R580
+// captures (mig-facts.md §3), so migkit reports an R580 driver: 580.82.07, CUDA 13.0. NVML's own
+// version is "<CUDA major>.<driver version>"; tools such as mig-parted need its major >= 11
+// (nvml-clients.md §1.1).
+constexpr char kDriverVersion[] = "580.82.07";
+constexpr char kNvmlVersion[] = "13.580.82.07";
+constexpr int kCudaDriverVersion = 13000;
+
+nvmlReturn_t InitLibrary() {
+  Library* lib = TheLibrary();
+  if (lib == nullptr) return NVML_ERROR_UNINITIALIZED;
+  std::lock_guard<std::mutex> lock(lib->mu());
+  Status status;
+  try {
+    status = lib->Init();
+  } catch (const std::exception& e) {
+    status = Status::Unknown(std::string("internal error: ") + e.what());
+  }
+  if (!status.ok()) {
+    // The client only sees NVML_ERROR_UNKNOWN; say why, once, on stderr.
+    std::fprintf(stderr, "migkit libnvidia-ml: nvmlInit failed: %s\n", status.ToString().c_str());
+    return NVML_ERROR_UNKNOWN;
+  }
+  return NVML_SUCCESS;
+}
+
+}  // namespace
+}  // namespace migkit::nvml
+
+using migkit::nvml::Call;
+using migkit::nvml::RunCall;
+
+extern "C" {
+
+nvmlReturn_t nvmlInit_v2(void) { return migkit::nvml::InitLibrary(); }
+
+nvmlReturn_t nvmlInit(void) { return migkit::nvml::InitLibrary(); }
+
+nvmlReturn_t nvmlInitWithFlags(unsigned int flags) {
+  // NO_GPUS, NO_ATTACH and FORCE_INIT change nothing for emulated GPUs.
+  (void)flags;
+  return migkit::nvml::InitLibrary();
+}
+
+nvmlReturn_t nvmlShutdown(void) {
+  migkit::nvml::Library* lib = migkit::nvml::TheLibrary();
+  if (lib == nullptr) return NVML_SUCCESS;
+  std::lock_guard<std::mutex> lock(lib->mu());
+  lib->Shutdown();
+  return NVML_SUCCESS;
+}
+
+const char* nvmlErrorString(nvmlReturn_t result) { return migkit::nvml::ErrorString(result); }
+
+nvmlReturn_t nvmlSystemGetDriverVersion(char* version, unsigned int length) {
+  return RunCall(__func__, [&](Call&) {
+    return migkit::nvml::CopyString(migkit::nvml::kDriverVersion, version, length);
+  });
+}
+
+// The next three work before nvmlInit, as the real ones do (they need no GPU).
+nvmlReturn_t nvmlSystemGetNVMLVersion(char* version, unsigned int length) {
+  return migkit::nvml::ToNvmlReturn(
+      migkit::nvml::CopyString(migkit::nvml::kNvmlVersion, version, length));
+}
+
+nvmlReturn_t nvmlSystemGetCudaDriverVersion(int* cudaDriverVersion) {
+  if (cudaDriverVersion == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
+  *cudaDriverVersion = migkit::nvml::kCudaDriverVersion;
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int* cudaDriverVersion) {
+  return nvmlSystemGetCudaDriverVersion(cudaDriverVersion);
+}
+
+}  // extern "C"
