@@ -7,7 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  python3
+  libglpk-dev
+  python3 tzdata
 )
 
 sudo_cmd=()

@@ -1,0 +1,231 @@
+// `migctl emulator show|init|fault`: the emulated node's state directory and fault injection
+// (emu/faults.h). Every subcommand refuses to run when the backend is not the emulator.
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/fleet_spec.h"
+#include "cli/backend_factory.h"
+#include "cli/commands.h"
+#include "core/strings.h"
+#include "emu/emulated_node.h"
+#include "emu/env.h"
+#include "emu/faults.h"
+
+namespace migkit::cli {
+namespace {
+
+ExitCode NotEmulated(Context* ctx, std::string_view backend) {
+  return ctx->Fail(ExitCode::kEnvironment,
+                   fmt::format("`migctl emulator` works only on the emulated node; this process "
+                               "drives {}",
+                               backend));
+}
+
+// The emulated node, opened from the environment.
+ExitCode OpenEmulator(Context* ctx, OpenedBackend** opened) {
+  if (!UsesEmulator()) return NotEmulated(ctx, "real GPUs");
+  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(opened));
+  if ((*opened)->emulator == nullptr) return NotEmulated(ctx, (*opened)->backend->Describe());
+  return ExitCode::kOk;
+}
+
+std::vector<std::string> RuleStrings(const std::vector<FaultRule>& rules) {
+  std::vector<std::string> out;
+  for (const FaultRule& r : rules) out.push_back(FaultRuleToString(r));
+  return out;
+}
+
+ExitCode RunShow(Context* ctx) {
+  OpenedBackend* opened = nullptr;
+  MIGCTL_RETURN_IF_FAILED(OpenEmulator(ctx, &opened));
+  StatusOr<NodeState> state = opened->emulator->Load();
+  if (!state.ok()) return ctx->FailStatus(state.status(), "cannot read the emulated node");
+  const std::vector<std::string> shared = RuleStrings(state->faults);
+  const std::vector<std::string> process = RuleStrings(opened->emulator_options.process_faults);
+  if (ctx->json) {
+    return ctx->PrintJson({{"state_dir", opened->emulator->state_dir()},
+                           {"state_file", opened->emulator->state_path()},
+                           {"spec", state->spec.ToString()},
+                           {"gpus", state->gpus.size()},
+                           {"faults", shared},
+                           {"process_faults", process}});
+  }
+  const auto list = [](const std::vector<std::string>& v) {
+    return v.empty() ? std::string("none") : Join(v, ", ");
+  };
+  ctx->Out(fmt::format(
+      "state dir:       {}\n"
+      "state file:      {}\n"
+      "node:            {} ({} GPU{})\n"
+      "shared faults:   {}\n"
+      "process faults:  {} (MIGKIT_FAULTS)\n",
+      opened->emulator->state_dir(), opened->emulator->state_path(), state->spec.ToString(),
+      state->gpus.size(), state->gpus.size() == 1 ? "" : "s", list(shared), list(process)));
+  return ExitCode::kOk;
+}
+
+struct InitArgs {
+  std::string emulate;
+  bool force = false;
+};
+
+// Works without opening the node, so that it also replaces a corrupt state file.
+ExitCode RunInit(Context* ctx, const InitArgs& args) {
+  if (!UsesEmulator()) return NotEmulated(ctx, "real GPUs");
+  const Catalog* catalog = nullptr;
+  MIGCTL_RETURN_IF_FAILED(ctx->LoadCatalog(&catalog));
+  const char* env_spec = std::getenv("MIGKIT_EMULATE");
+  const bool from_env = args.emulate.empty() && env_spec != nullptr && *env_spec != '\0';
+  const std::string text =
+      !args.emulate.empty() ? args.emulate : (from_env ? env_spec : std::string(kDefaultNodeSpec));
+  StatusOr<FleetSpec> spec = ParseFleetSpec(text, *catalog);
+  if (!spec.ok()) {
+    if (from_env) {
+      return ctx->Fail(ExitCode::kEnvironment, "MIGKIT_EMULATE: " + spec.status().message());
+    }
+    return ctx->UsageError("--emulate: " + spec.status().message());
+  }
+  const std::string dir = DefaultStateDir();
+  const std::string path = dir + "/node.json";
+  std::string existing;
+  const Status read = Env::Default()->ReadFile(path, &existing);
+  if (read.ok() && !args.force) {
+    return ctx->Fail(ExitCode::kFailed,
+                     fmt::format("{} already holds an emulated node; pass --force to replace it "
+                                 "with a fresh {} node (every emulated GPU and compute instance is "
+                                 "forgotten)",
+                                 path, spec->ToString()));
+  }
+  if (!read.ok() && read.code() != Code::kNotFound) {
+    return ctx->FailStatus(read, "cannot read " + path);
+  }
+  const Status s = EmulatedNode::Initialize(Env::Default(), *catalog, dir, *spec);
+  if (!s.ok()) return ctx->FailStatus(s, "cannot initialize the emulated node in " + dir);
+  ctx->Out(fmt::format("Initialized an emulated node of {} in {} (MIG disabled on every GPU)\n",
+                       spec->ToString(), dir));
+  if (!args.emulate.empty() && env_spec != nullptr && *env_spec != '\0') {
+    StatusOr<FleetSpec> env_parsed = ParseFleetSpec(env_spec, *catalog);
+    if (env_parsed.ok() && !(*env_parsed == *spec)) {
+      ctx->Err(
+          fmt::format("note: MIGKIT_EMULATE={} asks for a different node; unset it to use "
+                      "this one\n",
+                      env_spec));
+    }
+  }
+  return ExitCode::kOk;
+}
+
+ExitCode RunFaultAdd(Context* ctx, const std::vector<std::string>& rules_text) {
+  StatusOr<std::vector<FaultRule>> rules = ParseFaultRules(Join(rules_text, ","));
+  if (!rules.ok()) return ctx->UsageError(rules.status().message());
+  if (rules->empty()) return ctx->UsageError("no fault rule given");
+  OpenedBackend* opened = nullptr;
+  MIGCTL_RETURN_IF_FAILED(OpenEmulator(ctx, &opened));
+  for (const FaultRule& rule : *rules) {
+    const Status s = opened->emulator->AddFault(rule);
+    if (!s.ok()) return ctx->FailStatus(s, "cannot add fault " + FaultRuleToString(rule));
+    const std::string effect =
+        rule.remaining < 0 ? "every matching operation, in any process, fails until `migctl "
+                             "emulator fault clear`"
+        : rule.remaining == 1
+            ? "the next matching operation, in any process, fails"
+            : fmt::format("the next {} matching operations, in any process, fail", rule.remaining);
+    ctx->Out(fmt::format("Added fault {}: {}\n", FaultRuleToString(rule), effect));
+  }
+  return ExitCode::kOk;
+}
+
+ExitCode RunFaultList(Context* ctx) {
+  OpenedBackend* opened = nullptr;
+  MIGCTL_RETURN_IF_FAILED(OpenEmulator(ctx, &opened));
+  StatusOr<NodeState> state = opened->emulator->Load();
+  if (!state.ok()) return ctx->FailStatus(state.status(), "cannot read the emulated node");
+  const std::vector<std::string> shared = RuleStrings(state->faults);
+  const std::vector<std::string> process = RuleStrings(opened->emulator_options.process_faults);
+  if (ctx->json) return ctx->PrintJson({{"faults", shared}, {"process_faults", process}});
+  if (shared.empty()) ctx->Out("no shared faults\n");
+  for (const std::string& r : shared) ctx->Out(r + "\n");
+  for (const std::string& r : process) ctx->Out(r + "  (this process only, from MIGKIT_FAULTS)\n");
+  return ExitCode::kOk;
+}
+
+ExitCode RunFaultClear(Context* ctx) {
+  OpenedBackend* opened = nullptr;
+  MIGCTL_RETURN_IF_FAILED(OpenEmulator(ctx, &opened));
+  const Status s = opened->emulator->ClearFaults();
+  if (!s.ok()) return ctx->FailStatus(s, "cannot clear the faults");
+  ctx->Out("Cleared every shared fault\n");
+  return ExitCode::kOk;
+}
+
+}  // namespace
+
+Handler ConfigureEmulator(CLI::App* app, Context* ctx) {
+  app->require_subcommand(1);
+  CLI::App* show = app->add_subcommand(
+      "show", "Show the state directory, node spec, GPU count and pending fault rules.");
+  AddJsonFlag(show, ctx);
+  SetExamples(show, "  migctl emulator show\n  migctl emulator show --json");
+
+  auto init = std::make_shared<InitArgs>();
+  CLI::App* init_app =
+      app->add_subcommand("init", "Create a fresh emulated node (MIG disabled, no instances).");
+  init_app
+      ->add_option("--emulate", init->emulate,
+                   "The node: MODEL or NxMODEL items, comma-separated (default: "
+                   "$MIGKIT_EMULATE, else 8xH100-SXM5-80GB)")
+      ->type_name("SPEC");
+  init_app->add_flag("--force", init->force,
+                     "Replace an existing node; every emulated instance is forgotten");
+  SetExamples(init_app,
+              "  migctl emulator init --emulate 2xA100-SXM4-40GB\n"
+              "  migctl emulator init --force     # start over, e.g. after a corrupt state file\n"
+              "The state directory is $MIGKIT_STATE_DIR, else $XDG_STATE_HOME/migkit, else\n"
+              "~/.local/state/migkit.");
+
+  auto rules = std::make_shared<std::vector<std::string>>();
+  CLI::App* fault = app->add_subcommand("fault", "Manage the node's shared fault rules.");
+  fault->require_subcommand(1);
+  CLI::App* add =
+      fault->add_subcommand("add", "Add fault rules that every process sees and uses up.");
+  add->add_option("rules", *rules,
+                  "OP[@GPU]=CODE[*N|*always]; OP: " + FaultOpNames() + "; CODE: " +
+                      FaultCodeNames())
+      ->required()
+      ->type_name("RULE");
+  SetExamples(add,
+              "  migctl emulator fault add create-gi=insufficient_resources\n"
+              "  migctl emulator fault add 'reset@1=unknown*2' destroy-ci=in_use\n"
+              "Each rule makes the next matching operation of any process fail with CODE, N times\n"
+              "(default once), on GPU (default any).\n"
+              "For one process only, set MIGKIT_FAULTS instead:\n"
+              "  MIGKIT_FAULTS=create-gi=in_use migctl create-gi 19");
+  CLI::App* list = fault->add_subcommand("list", "List the fault rules waiting to fire.");
+  AddJsonFlag(list, ctx);
+  SetExamples(list, "  migctl emulator fault list");
+  CLI::App* clear = fault->add_subcommand("clear", "Remove every shared fault rule.");
+  SetExamples(clear, "  migctl emulator fault clear");
+  SetExamples(fault,
+              "  migctl emulator fault add create-gi=in_use\n"
+              "  migctl emulator fault list\n"
+              "  migctl emulator fault clear");
+  for (CLI::App* sub : {show, init_app, fault, add, list, clear}) AddVerboseFlag(sub, ctx);
+  SetExamples(app,
+              "  migctl emulator show\n"
+              "  migctl emulator init --force --emulate A100-SXM4-40GB\n"
+              "  migctl emulator fault add create-gi=insufficient_resources");
+
+  return [=]() -> ExitCode {
+    if (show->parsed()) return RunShow(ctx);
+    if (init_app->parsed()) return RunInit(ctx, *init);
+    if (add->parsed()) return RunFaultAdd(ctx, *rules);
+    if (list->parsed()) return RunFaultList(ctx);
+    return RunFaultClear(ctx);
+  };
+}
+
+}  // namespace migkit::cli

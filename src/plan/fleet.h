@@ -1,0 +1,68 @@
+// Fleet: the GPUs a plan is made for, each with its model and, optionally, its current layout.
+//
+// A fleet comes from a spec ("8xH100-SXM5-80GB,4xA100-SXM4-40GB"; counts are not limited to one
+// node), from a Backend snapshot (the current node, with its GPU instances), or from a mig-parted
+// config file describing the current layouts. GPU positions are 0-based and, for a single node,
+// equal the NVML device index.
+//
+// Thread-safety: plain values.
+#ifndef MIGKIT_PLAN_FLEET_H_
+#define MIGKIT_PLAN_FLEET_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "backend/backend.h"
+#include "catalog/catalog.h"
+#include "core/layouts.h"
+#include "core/status.h"
+
+namespace migkit {
+
+struct FleetGpu {
+  int index = 0;                    // position in the fleet (the device index on one node)
+  const GpuModel* model = nullptr;  // never null
+  Layout current;                   // GPU instances that exist now, ordered by start
+};
+
+struct Fleet {
+  std::vector<FleetGpu> gpus;
+
+  /// The distinct models, in order of first appearance.
+  std::vector<const GpuModel*> Models() const;
+  /// "8xH100-SXM5-80GB,4xA100-SXM4-40GB".
+  std::string ToString() const;
+  /// Current GPU instances over all GPUs.
+  int CurrentInstances() const;
+};
+
+/// The largest fleet ParseFleet accepts.
+inline constexpr int kMaxFleetGpus = 1'000'000;
+
+/// Parses a fleet spec: comma-separated items "MODEL" or "NxMODEL", MODEL any catalog id, product
+/// name or alias (case-insensitive). Unlike a node spec (catalog/fleet_spec.h) the total is not
+/// limited to one node's 64 GPUs. kInvalidArgument names the bad item and lists the known models.
+StatusOr<Fleet> ParseFleet(std::string_view text, const Catalog& catalog);
+
+/// The fleet of a Backend snapshot, with each GPU's current GPU instances. A GPU with MIG off has
+/// an empty layout. kInvalidArgument if a GPU's state names a profile its model lacks.
+StatusOr<Fleet> FleetFromGpus(const std::vector<GpuInfo>& gpus);
+
+/// Sets the current layouts of `fleet` from config `config_name` of a mig-parted config file
+/// (`version: v1`, `mig-configs:`; an empty name selects the file's only config), parsed and
+/// resolved by src/config (ParseMigConfigFile, ResolveConfig), whose errors are returned as they
+/// are (kParseError / kInvalidArgument / kNotFound naming file and line). Such a file has no
+/// placements, so each GPU's instances are placed where the driver would most likely put them
+/// (config/fit.h PlaceGpuInstances). GPUs the config does not select keep their layouts.
+Status SetCurrentFromMigPartedConfig(std::string_view yaml_text, std::string_view source,
+                                     std::string_view config_name, Fleet* fleet);
+
+/// Places `profiles` on an empty GPU of `model` the way the driver does when no placements are
+/// given, creating the largest first (mig-parted's successful order in practice), and trying
+/// other orders when that fails. kInsufficientResources if no order fits them all.
+StatusOr<Layout> PlaceProfiles(const GpuModel& model, std::vector<const GiProfile*> profiles);
+
+}  // namespace migkit
+
+#endif  // MIGKIT_PLAN_FLEET_H_
