@@ -282,7 +282,7 @@ Handler ConfigureInstances(CLI::App* app, Context* ctx) {
   SetExamples(app,
               "  migctl instances\n"
               "  migctl instances -i 0 --json   # [{gpu, gi_id, profile, profile_id, start, size,\n"
-              "                                 #   cis: [{ci_id, profile, uuid}]}]");
+              "                                 #   cis: [{ci_id, profile, profile_id, uuid}]}]");
   return [ctx] { return RunInstances(ctx); };
 }
 

@@ -1,6 +1,7 @@
 #include "cli/profile_args.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "cli/output.h"
 #include "core/strings.h"
@@ -86,9 +87,15 @@ StatusOr<CiProfile> ResolveCiProfile(std::string_view token, const GpuModel& mod
   const std::string name = ShortName(token);
   int id = -1;
   const bool by_id = ParseNonNegativeInt(name, &id);
+  // By name, a double-memory 1g GI's two 1-slice profiles (0 and 7) share one name: the name
+  // means the default, and the other is reached by its ID.
+  std::optional<CiProfile> found;
   for (const CiProfile& ci : model.ComputeProfilesFor(gi)) {
-    if (by_id ? ci.id == id : EqualsIgnoreCase(ci.name, name)) return ci;
+    if (by_id ? ci.id == id : EqualsIgnoreCase(ci.name, name)) {
+      if (!found.has_value() || ci.is_default) found = ci;
+    }
   }
+  if (found.has_value()) return *found;
   return Status::InvalidArgument("unknown compute instance profile '" + Trim(token) + "' for a " +
                                  gi.name + " GPU instance on " + model.id +
                                  "; valid profiles: " + ValidCiProfiles(model, gi));

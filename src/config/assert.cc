@@ -8,7 +8,7 @@ std::string Describe(const GpuInfo& gpu) {
   std::string text = s.mig_current ? "MIG enabled" : "MIG disabled";
   if (s.mig_pending != s.mig_current) text += s.mig_pending ? " (enable pending)" : " (disable pending)";
   if (!s.mig_current) return text;
-  text += ": " + DescribeCounts(*gpu.model, CountsOf(s));
+  text += ": " + DescribeCounts(*gpu.model, CountsOf(*gpu.model, s));
   int empty = 0;
   for (const GpuInstance& gi : s.gpu_instances) empty += gi.compute_instances.empty() ? 1 : 0;
   if (empty > 0) {

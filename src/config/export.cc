@@ -20,7 +20,7 @@ std::vector<std::pair<std::string, int>> Devices(const GpuInfo& gpu) {
     int count;
   };
   std::vector<Item> items;
-  for (const auto& [key, n] : CountsOf(gpu.state)) {
+  for (const auto& [key, n] : CountsOf(*gpu.model, gpu.state)) {
     const GiProfile* gi = gpu.model->FindProfileById(key.first);
     if (gi == nullptr) continue;  // a snapshot never holds an unknown profile
     int ci_slices = 0;

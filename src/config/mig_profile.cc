@@ -82,9 +82,13 @@ StatusOr<MigDeviceProfile> ResolveMigProfile(const MigProfileName& name, const G
   }
   const std::vector<CiProfile> cis = model.ComputeProfilesFor(*gi);
   const int c = name.compute == 0 ? gi->slices : name.compute;
+  // A double-memory 1g GI offers two 1-slice CI profiles of the same name (0 and 7); a config
+  // means the default one, which `-C` creates (core/ci_profiles.cc).
+  const CiProfile* found = nullptr;
   for (const CiProfile& ci : cis) {
-    if (ci.slices == c) return MigDeviceProfile{gi, ci};
+    if (ci.slices == c && (found == nullptr || ci.is_default)) found = &ci;
   }
+  if (found != nullptr) return MigDeviceProfile{gi, *found};
   std::vector<std::string> offered;
   for (const CiProfile& ci : cis) offered.push_back(ci.name);
   return Status::InvalidArgument("profile '" + name.text + "' does not exist on " + model.id +

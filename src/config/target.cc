@@ -45,11 +45,35 @@ std::vector<GiTemplate> PackMigDevices(const GpuModel& /*model*/,
   return out;
 }
 
-DeviceCounts CountsOf(const GpuState& state) {
+namespace {
+
+// The CI profile a config names for `ci_profile_id` in a GI of `gi_profile_id`: the default among
+// the CI profiles of the same size. A double-memory 1g GI offers 1-slice CIs as profile 0 (what
+// go-nvlib creates) and 7 (what -C creates); both are the MIG device "1g.20gb" to mig-parted, so a
+// config applied by either tool must assert and export the same.
+int ConfigCiProfileId(const GpuModel& model, int gi_profile_id, int ci_profile_id) {
+  const GiProfile* gi = model.FindProfileById(gi_profile_id);
+  if (gi == nullptr) return ci_profile_id;
+  const std::vector<CiProfile> cis = model.ComputeProfilesFor(*gi);
+  int slices = -1;
+  for (const CiProfile& ci : cis) {
+    if (ci.id == ci_profile_id) slices = ci.slices;
+  }
+  for (const CiProfile& ci : cis) {
+    if (ci.slices == slices && ci.is_default) return ci.id;
+  }
+  return ci_profile_id;
+}
+
+}  // namespace
+
+DeviceCounts CountsOf(const GpuModel& model, const GpuState& state) {
   DeviceCounts out;
   if (!state.mig_current) return out;
   for (const GpuInstance& gi : state.gpu_instances) {
-    for (const ComputeInstance& ci : gi.compute_instances) ++out[{gi.profile_id, ci.profile_id}];
+    for (const ComputeInstance& ci : gi.compute_instances) {
+      ++out[{gi.profile_id, ConfigCiProfileId(model, gi.profile_id, ci.profile_id)}];
+    }
   }
   return out;
 }
@@ -62,7 +86,7 @@ bool Satisfies(const GpuState& state, const GpuTarget& target) {
   for (const GpuInstance& gi : state.gpu_instances) {
     if (gi.compute_instances.empty()) return false;
   }
-  return CountsOf(state) == target.Counts();
+  return CountsOf(*target.model, state) == target.Counts();
 }
 
 std::string DescribeCounts(const GpuModel& model, const DeviceCounts& counts) {

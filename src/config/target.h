@@ -55,8 +55,10 @@ struct GpuTarget {
 std::vector<GiTemplate> PackMigDevices(const GpuModel& model,
                                        const std::vector<MigDeviceCount>& devices);
 
-/// The MIG devices a GPU holds now (empty when MIG is not in effect).
-DeviceCounts CountsOf(const GpuState& state);
+/// The MIG devices a GPU holds now (empty when MIG is not in effect), keyed as a config's are:
+/// CI profiles that are the same MIG device (1_SLICE and 1_SLICE_REV1 in a double-memory 1g GI)
+/// count as the default one.
+DeviceCounts CountsOf(const GpuModel& model, const GpuState& state);
 
 /// True when a GPU in `state` has what `target` asks for: the same MIG mode (current and not
 /// pending a change) and, with MIG on, exactly the same MIG devices.

@@ -8,8 +8,11 @@
 //     multiples of the smallest power of two >= C, and must end within the GI;
 //   * so the instance count is the number of such starts (3g: 1c x3, 2c x1; 7g: 3c x2, ...);
 //   * SMs are the GI's SMs scaled by C/G (exact on every A100 table; DERIVED elsewhere);
-//   * the 1-slice CI of a double-memory 1g GI (NVML_GPU_INSTANCE_PROFILE_1_SLICE_REV2) is CI profile
-//     7 (1_SLICE_REV1), the default that `-cgi 15 -C` creates on H100 and GH200 (§5, T6, T10).
+//   * a double-memory 1g GI (NVML_GPU_INSTANCE_PROFILE_1_SLICE_REV2) offers its one compute slice
+//     as two CI profiles: 7 (1_SLICE_REV1), the default that `-cgi 15 -C` creates on H100 and GH200
+//     (§5, T6, T10), and 0 (1_SLICE), which go-nvlib (mig-parted, the GPU operator) and NVIDIA's DRA
+//     driver create there and which real GPUs accept (issue 8). Both sit at 0:1, so they share the
+//     slot: the GI holds one or the other.
 #include <algorithm>
 #include <bit>
 
@@ -39,9 +42,8 @@ std::vector<CiProfile> GpuModel::ComputeProfilesFor(const GiProfile& gi) const {
   const int g = gi.slices;
   for (int c = 1; c <= g; ++c) {
     if (!(c == g || 2 * c <= g + 1)) continue;
-    int id = CiProfileIdForSlices(c);
+    const int id = CiProfileIdForSlices(c);
     if (id < 0) continue;
-    if (c == 1 && gi.nvml_index == kGiProfile1SliceRev2) id = kCiProfile1SliceRev1;
     CiProfile ci;
     ci.id = id;
     ci.slices = c;
@@ -52,6 +54,12 @@ std::vector<CiProfile> GpuModel::ComputeProfilesFor(const GiProfile& gi) const {
     for (int start = 0; start + c <= g; start += align) ci.placement_starts.push_back(start);
     ci.instance_count = static_cast<int>(ci.placement_starts.size());
     ci.is_default = (c == g);
+    if (c == 1 && gi.nvml_index == kGiProfile1SliceRev2) {
+      CiProfile rev1 = ci;  // the default; 1_SLICE stays offered beside it
+      rev1.id = kCiProfile1SliceRev1;
+      ci.is_default = false;
+      out.push_back(std::move(rev1));
+    }
     out.push_back(std::move(ci));
   }
   std::sort(out.begin(), out.end(),

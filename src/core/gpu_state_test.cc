@@ -351,23 +351,43 @@ TEST(GpuState, ComputeProfilesOfA100SevenG) {
                     {4, 7, -1, 98, "7g.40gb", true}});
 }
 
-// The 1-slice CI of a double-memory 1g GI is CI profile 7 (1_SLICE_REV1): `-cgi 15 -C` on H100
-// gives GI 5 with CI "MIG 1g.20gb (ID 7)" [T10]; GH200's 1g.24gb likewise [T6].
-TEST(GpuState, DoubleMemoryOneGDefaultCiIsProfile7) {
-  ExpectCiProfiles(H100(), 15, {{7, 1, 1, 26, "1g.20gb", true}});
-  ExpectCiProfiles(TestModel("GH200-96GB"), 15, {{7, 1, 1, 26, "1g.24gb", true}});
+// A double-memory 1g GI offers its one compute slice as CI profile 7 (1_SLICE_REV1), the default:
+// `-cgi 15 -C` on H100 gives GI 5 with CI "MIG 1g.20gb (ID 7)" [T10]; GH200's 1g.24gb likewise [T6].
+// It also offers CI profile 0 (1_SLICE), which go-nvlib and NVIDIA's DRA driver create there on
+// real GPUs (issue 8). The two share the slot at 0:1.
+TEST(GpuState, DoubleMemoryOneGOffersCiProfiles0And7WithDefault7) {
+  ExpectCiProfiles(H100(), 15,
+                   {{0, 1, 1, 26, "1g.20gb", false}, {7, 1, 1, 26, "1g.20gb", true}});
+  ExpectCiProfiles(TestModel("GH200-96GB"), 15,
+                   {{0, 1, 1, 26, "1g.24gb", false}, {7, 1, 1, 26, "1g.24gb", true}});
+  // A100-40GB's 1g.10gb is the same profile (index 9, ID 15).
+  ExpectCiProfiles(A100(), 15,
+                   {{0, 1, 1, 14, "1g.10gb", false}, {7, 1, 1, 14, "1g.10gb", true}});
 
   const GpuModel& m = H100();
   GpuState state = MigEnabled(m);
   ASSERT_OK_AND_ASSIGN(GpuInstance gi, CreateGpuInstance(m, &state, 15, kAuto));
   EXPECT_EQ(5, gi.id);
-  EXPECT_CODE(CreateComputeInstance(m, &state, gi.id, kCiProfile1Slice, kAuto),
-              Code::kInvalidArgument);
   ASSERT_OK_AND_ASSIGN(ComputeInstance ci,
                        CreateComputeInstance(m, &state, gi.id, kCiProfile1SliceRev1, kAuto));
   EXPECT_EQ(0, ci.id);
   EXPECT_EQ(7, ci.profile_id);
   EXPECT_EQ((Placement{0, 1}), ci.placement);
+  // The slot is taken: neither profile fits again.
+  EXPECT_CODE(CreateComputeInstance(m, &state, gi.id, kCiProfile1Slice, kAuto),
+              Code::kInsufficientResources);
+  EXPECT_CODE(CreateComputeInstance(m, &state, gi.id, kCiProfile1SliceRev1, kAuto),
+              Code::kInsufficientResources);
+
+  // With profile 0 in the slot instead, as go-nvlib creates it.
+  ASSERT_OK_AND_ASSIGN(GpuInstance other, CreateGpuInstance(m, &state, 15, kAuto));
+  ASSERT_OK_AND_ASSIGN(ComputeInstance zero,
+                       CreateComputeInstance(m, &state, other.id, kCiProfile1Slice, kAuto));
+  EXPECT_EQ(0, zero.id);
+  EXPECT_EQ(0, zero.profile_id);
+  EXPECT_EQ((Placement{0, 1}), zero.placement);
+  EXPECT_CODE(CreateComputeInstance(m, &state, other.id, kCiProfile1SliceRev1, kAuto),
+              Code::kInsufficientResources);
 }
 
 // RTX PRO 6000 2g.48gb: default CI ID 1 [T7].

@@ -93,7 +93,7 @@ GpuTarget TargetOf(const GpuModel& model, const Layout& layout) {
   for (const auto& [id, n] : counts) {
     const GiProfile* gi = model.FindProfileById(id);
     for (const CiProfile& ci : model.ComputeProfilesFor(*gi)) {
-      if (ci.slices == gi->slices) t.devices.push_back(MigDeviceCount{MigDeviceProfile{gi, ci}, n, 0});
+      if (ci.is_default) t.devices.push_back(MigDeviceCount{MigDeviceProfile{gi, ci}, n, 0});
     }
   }
   t.gis = PackMigDevices(model, t.devices);
@@ -106,7 +106,7 @@ LayoutTarget ExactOf(const GpuModel& model, const Layout& layout) {
   for (const PlacedProfile& p : layout) {
     TargetGi gi{p.profile->id, p.placement, {}};
     for (const CiProfile& ci : model.ComputeProfilesFor(*p.profile)) {
-      if (ci.slices == p.profile->slices) gi.cis.push_back(TargetCi{ci.id, Placement{0, ci.slices}, std::nullopt});
+      if (ci.is_default) gi.cis.push_back(TargetCi{ci.id, Placement{0, ci.slices}, std::nullopt});
     }
     t.gis.push_back(gi);
   }

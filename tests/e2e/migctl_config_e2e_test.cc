@@ -481,6 +481,53 @@ windows:
   EXPECT_TRUE(Contains(bad.err, "config 'nope' is not in <built-in configs>")) << bad.err;
 }
 
+// mig-parted's all-1g.10gb / all-1g.20gb (built in, as in its example config) select the
+// double-memory 1g profile (index 9, 1_SLICE_REV2) on A100-40GB (4 x 1g.10gb) and H100 (4 x
+// 1g.20gb; its all-1g.10gb is 7 x the single-memory 1g.10gb) [mig-facts.md §3.2, §3.5]. The CI
+// that -C creates there is profile 7; go-nvlib creates profile 0: both are the same MIG device to
+// assert and export.
+TEST_P(MigctlConfigE2e, AllOneGDoubleMemoryConfigsApplyAndAssert) {
+  emulate_ = "A100-SXM4-40GB,H100-SXM5-80GB";
+  RunOk({"apply", "-c", "all-1g.10gb"});
+  EXPECT_EQ(Run({"assert", "-c", "all-1g.10gb"}).exit_code, 0);
+  EXPECT_EQ(RunOk({"export"}),
+            "version: v1\n"
+            "mig-configs:\n"
+            "  current:\n"
+            "    - devices: [0]\n"
+            "      mig-enabled: true\n"
+            "      mig-devices:\n"
+            "        \"1g.10gb\": 4\n"
+            "    - devices: [1]\n"
+            "      mig-enabled: true\n"
+            "      mig-devices:\n"
+            "        \"1g.10gb\": 7\n");
+  // The A100's GIs are profile 15 at 0:2, 2:2, 4:2, 6:2 -> GI IDs 3, 4, 5, 6 (§4.2), each with
+  // the default CI 7.
+  json gis = RunJson({"instances", "-i", "0"});
+  ASSERT_EQ(gis.size(), 4u) << gis.dump();
+  for (const json& gi : gis) {
+    EXPECT_EQ(gi["profile_id"], 15) << gi.dump();
+    ASSERT_EQ(gi["cis"].size(), 1u) << gi.dump();
+    EXPECT_EQ(gi["cis"][0]["profile_id"], 7) << gi.dump();
+  }
+
+  RunOk({"apply", "-c", "all-1g.20gb", "-i", "1"});
+  EXPECT_EQ(Run({"assert", "-c", "all-1g.20gb", "-i", "1"}).exit_code, 0);
+  // Recreate one H100 CI as go-nvlib does, with CI profile 0: still applied, same export.
+  gis = RunJson({"instances", "-i", "1"});
+  ASSERT_EQ(gis.size(), 4u) << gis.dump();
+  const std::string gi_id = std::to_string(gis[0]["gi_id"].get<int>());
+  RunOk({"destroy-ci", "-i", "1", "--gi", gi_id, "--ci", "0"});
+  RunOk({"create-ci", "-i", "1", "--gi", gi_id, "0"});
+  gis = RunJson({"instances", "-i", "1"});
+  EXPECT_EQ(gis[0]["cis"][0]["profile_id"], 0) << gis.dump();
+  EXPECT_EQ(Run({"assert", "-c", "all-1g.20gb", "-i", "1"}).exit_code, 0);
+  const std::string again = RunOk({"apply", "-c", "all-1g.20gb", "-i", "1"});
+  EXPECT_TRUE(Contains(again, "already match")) << again;
+  EXPECT_TRUE(Contains(RunOk({"export", "-i", "1"}), "\"1g.20gb\": 4\n"));
+}
+
 TEST_P(MigctlConfigE2e, CommandsHaveHelp) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{{"apply", "--help"},

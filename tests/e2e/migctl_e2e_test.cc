@@ -526,7 +526,7 @@ TEST_F(MigctlE2e, CreateAndDestroyComputeInstances) {
   ASSERT_EQ(gis[0]["cis"].size(), 3u);
   std::set<std::string> uuids;
   for (const json& ci : gis[0]["cis"]) {
-    EXPECT_EQ(Keys(ci), (std::set<std::string>{"ci_id", "profile", "uuid"}));
+    EXPECT_EQ(Keys(ci), (std::set<std::string>{"ci_id", "profile", "profile_id", "uuid"}));
     uuids.insert(ci["uuid"].get<std::string>());
     EXPECT_EQ(ci["uuid"].get<std::string>().rfind("MIG-", 0), 0u) << ci;
   }

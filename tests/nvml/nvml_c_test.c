@@ -976,6 +976,68 @@ static void TestDestroyEverything(void) {
   CHECK(cur == 0 && pend == 0);
 }
 
+/* ---- Double-memory 1g GPU instances (issue 8 item 1) ---------------------------------------
+ *
+ * go-nvlib (mig-parted, the GPU operator) and NVIDIA's DRA driver create the compute instance of
+ * a 1g.20gb GI (profile index 9, 1_SLICE_REV2, ID 15) with CI profile 0 (1_SLICE); -C creates
+ * profile 7 (1_SLICE_REV1, §5). Both are offered and share the one compute slot. Runs on an empty
+ * H100 with MIG off and leaves it so. */
+static void TestDoubleMemoryOneG(void) {
+  nvmlDevice_t h = Gpu(kH100);
+  nvmlReturn_t activation = NVML_ERROR_UNKNOWN;
+  EXPECT_OK(nvmlDeviceSetMigMode(h, NVML_DEVICE_MIG_ENABLE, &activation));
+  /* go-nvlib's walk: profile index 9, then CI profile 0 engine profile 0. */
+  nvmlGpuInstanceProfileInfo_t gp;
+  EXPECT_OK(nvmlDeviceGetGpuInstanceProfileInfo(h, 9, &gp));
+  EXPECT_UINT(15, gp.id);
+  nvmlGpuInstance_t gi = NULL;
+  EXPECT_OK(nvmlDeviceCreateGpuInstance(h, gp.id, &gi));
+  nvmlGpuInstanceInfo_t gi_info;
+  EXPECT_OK(nvmlGpuInstanceGetInfo(gi, &gi_info));
+  EXPECT_UINT(5, gi_info.id); /* first 1g.20gb on H100 -> ID 5 (§4.3, T10) */
+  nvmlComputeInstanceProfileInfo_t cp0, cp7;
+  EXPECT_OK(nvmlGpuInstanceGetComputeInstanceProfileInfo(gi, NVML_COMPUTE_INSTANCE_PROFILE_1_SLICE,
+                                                         0, &cp0));
+  EXPECT_UINT(0, cp0.id);
+  EXPECT_UINT(1, cp0.sliceCount);
+  EXPECT_UINT(1, cp0.instanceCount);
+  EXPECT_UINT(26, cp0.multiprocessorCount); /* §3.5: 1g.20gb has 26 SMs */
+  EXPECT_OK(nvmlGpuInstanceGetComputeInstanceProfileInfo(
+      gi, NVML_COMPUTE_INSTANCE_PROFILE_1_SLICE_REV1, 0, &cp7));
+  EXPECT_UINT(7, cp7.id);
+  EXPECT_UINT(1, cp7.sliceCount);
+  EXPECT_UINT(26, cp7.multiprocessorCount);
+  unsigned int count = 9;
+  EXPECT_OK(nvmlGpuInstanceGetComputeInstanceRemainingCapacity(gi, 0, &count));
+  EXPECT_UINT(1, count);
+  EXPECT_OK(nvmlGpuInstanceGetComputeInstanceRemainingCapacity(gi, 7, &count));
+  EXPECT_UINT(1, count);
+
+  nvmlComputeInstance_t ci = NULL, other = NULL;
+  EXPECT_OK(nvmlGpuInstanceCreateComputeInstance(gi, cp0.id, &ci));
+  /* One slot: the second profile no longer fits. */
+  EXPECT_RET(NVML_ERROR_INSUFFICIENT_RESOURCES, nvmlGpuInstanceCreateComputeInstance(gi, 7, &other));
+  EXPECT_OK(nvmlGpuInstanceGetComputeInstanceRemainingCapacity(gi, 7, &count));
+  EXPECT_UINT(0, count);
+  nvmlComputeInstanceInfo_t ci_info;
+  EXPECT_OK(nvmlComputeInstanceGetInfo_v2(ci, &ci_info));
+  EXPECT_UINT(0, ci_info.id);
+  EXPECT_UINT(0, ci_info.profileId);
+  char name[NVML_DEVICE_NAME_V2_BUFFER_SIZE];
+  EXPECT_OK(nvmlDeviceGetName(ci_info.device, name, sizeof name));
+  EXPECT_STR("NVIDIA H100 80GB HBM3 MIG 1g.20gb", name);
+
+  /* Destroyed and recreated as profile 7 it is the same MIG device (§7: same GI/CI IDs). */
+  EXPECT_OK(nvmlComputeInstanceDestroy(ci));
+  EXPECT_OK(nvmlGpuInstanceCreateComputeInstance(gi, 7, &ci));
+  EXPECT_OK(nvmlComputeInstanceGetInfo_v2(ci, &ci_info));
+  EXPECT_UINT(7, ci_info.profileId);
+  EXPECT_RET(NVML_ERROR_INSUFFICIENT_RESOURCES, nvmlGpuInstanceCreateComputeInstance(gi, 0, &other));
+  EXPECT_OK(nvmlComputeInstanceDestroy(ci));
+  EXPECT_OK(nvmlGpuInstanceDestroy(gi));
+  EXPECT_OK(nvmlDeviceSetMigMode(h, NVML_DEVICE_MIG_DISABLE, &activation));
+}
+
 static void TestHandlesSurviveShutdown(void) {
   nvmlDevice_t h = Gpu(kH100);
   EXPECT_OK(nvmlShutdown());
@@ -1010,6 +1072,7 @@ int main(int argc, char** argv) {
   TestMigDevices();
   TestOtherProcesses();
   TestDestroyEverything();
+  TestDoubleMemoryOneG();
   TestHandlesSurviveShutdown();
   EXPECT_OK(nvmlShutdown());
   printf("nvml_c_test: %d checks, %d failed\n", g_checks, g_failures);
