@@ -554,7 +554,8 @@ TEST(Catalog, UnconfirmedFlagsNameRealFields) {
                                               "instances", "memory_mib", "sms", "ce", "dec", "enc",
                                               "jpeg", "ofa", "placements"};
   const std::set<std::string> model_keys = {
-      "product_name", "pci_device_id", "memory_mib", "multiprocessors", "compute_capability"};
+      "product_name", "pci_device_id", "pci_subsystem_id", "memory_mib", "multiprocessors",
+      "compute_capability"};
   for (const auto& m : Catalog::BuiltIn().models()) {
     SCOPED_TRACE(m->id);
     for (const std::string& f : m->unconfirmed) {

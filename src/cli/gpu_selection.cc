@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/pci.h"
 #include "core/strings.h"
 
 namespace migkit::cli {
@@ -14,12 +15,11 @@ std::string ValidRange(const std::vector<GpuInfo>& gpus) {
          std::to_string(gpus.size() - 1) + ")";
 }
 
-// A PCI bus ID matches with or without its domain ("00000000:18:00.0" or "18:00.0").
+// A PCI bus ID matches in any of its forms ("00000000:18:00.0" as NVML prints it, "0000:18:00.0"
+// as sysfs and mig-parted give it, "18:00.0"): compared as numbers, parsed as NVML parses them.
 bool BusIdMatches(const std::string& wanted, const std::string& bus_id) {
-  const std::string w = ToLower(wanted), b = ToLower(bus_id);
-  if (w == b) return true;
-  return b.size() > w.size() && b.compare(b.size() - w.size(), w.size(), w) == 0 &&
-         b[b.size() - w.size() - 1] == ':';
+  const std::optional<PciAddress> w = ParsePciBusId(wanted);
+  return w.has_value() && w == ParsePciBusId(bus_id);
 }
 
 }  // namespace

@@ -28,6 +28,18 @@ TEST(GpuSelection, AcceptsListsBusIdsAndUuids) {
   EXPECT_EQ(s, (std::vector<int>{0, 1, 2}));
 }
 
+// mig-parted runs `nvidia-smi -r -i 0000:2a:00.0`: the sysfs name, with a 4-digit domain
+// (nvml-clients.md §1.1). It names the GPU NVML prints as 00000000:2A:00.0.
+TEST(GpuSelection, AcceptsTheSysfsBusIdForm) {
+  ASSERT_OK_AND_ASSIGN(std::vector<int> s,
+                       SelectGpus({"0000:2a:00.0,0000:18:00.0", "00000000:3A:00.0"}, ThreeGpus()));
+  EXPECT_EQ(s, (std::vector<int>{0, 1, 2}));
+  StatusOr<std::vector<int>> none = SelectGpus({"0000:2b:00.0"}, ThreeGpus());
+  EXPECT_EQ(none.status().code(), Code::kInvalidArgument);
+  // A bus ID that only shares a suffix is not a match.
+  EXPECT_EQ(SelectGpus({"1:18:00.0"}, ThreeGpus()).status().code(), Code::kInvalidArgument);
+}
+
 TEST(GpuSelection, OutOfRangeNamesTheValidRange) {
   StatusOr<std::vector<int>> s = SelectGpus({"3"}, ThreeGpus());
   ASSERT_EQ(s.status().code(), Code::kInvalidArgument);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/pci.h"
 #include "core/strings.h"
 #include "core/uuid.h"
 #include "nvml/library.h"
@@ -15,48 +16,6 @@ namespace migkit::nvml {
 namespace {
 
 constexpr std::uint64_t kMiB = 1024ULL * 1024ULL;
-
-struct PciAddress {
-  unsigned domain = 0, bus = 0, device = 0, function = 0;
-  friend bool operator==(const PciAddress&, const PciAddress&) = default;
-};
-
-// Parses "DOMAIN:BUS:DEVICE.FUNCTION" with a domain of any width ("00000000:18:00.0" as NVML
-// prints it, "0000:18:00.0" as sysfs does) or "BUS:DEVICE.FUNCTION"; hex, any case.
-bool ParsePciBusId(std::string_view text, PciAddress* out) {
-  const std::string s = Trim(text);
-  const std::vector<std::string> parts = Split(s, ':');
-  if (parts.size() < 2 || parts.size() > 3) return false;
-  const auto hex = [](const std::string& h, unsigned max, unsigned* v) {
-    if (h.empty() || h.size() > 8) return false;
-    unsigned long value = 0;
-    for (char c : h) {
-      int digit = -1;
-      if (c >= '0' && c <= '9') {
-        digit = c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        digit = c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        digit = c - 'A' + 10;
-      } else {
-        return false;
-      }
-      value = value * 16 + static_cast<unsigned long>(digit);
-    }
-    if (value > max) return false;
-    *v = static_cast<unsigned>(value);
-    return true;
-  };
-  PciAddress a;
-  size_t i = 0;
-  if (parts.size() == 3 && !hex(parts[i++], 0xFFFFFFFFu, &a.domain)) return false;
-  if (!hex(parts[i++], 0xFFu, &a.bus)) return false;
-  const std::vector<std::string> dev_fn = Split(parts[i], '.');
-  if (dev_fn.size() > 2 || !hex(dev_fn[0], 0x1Fu, &a.device)) return false;
-  if (dev_fn.size() == 2 && !hex(dev_fn[1], 0x7u, &a.function)) return false;
-  *out = a;
-  return true;
-}
 
 std::string DeviceName(const InstanceRef& d) {
   if (d.ci == nullptr) return d.gpu->model->product_name;
@@ -76,21 +35,19 @@ std::uint64_t DeviceMemoryBytes(const InstanceRef& d) {
 
 Status FillPciInfo(const EmulatedGpu& gpu, nvmlPciInfo_t* pci, bool legacy_layout) {
   if (pci == nullptr) return Status::InvalidArgument("pci is NULL");
-  PciAddress a;
-  if (!ParsePciBusId(gpu.pci_bus_id, &a)) {
+  const std::optional<PciAddress> a = ParsePciBusId(gpu.pci_bus_id);
+  if (!a.has_value()) {
     return Status::Unknown("emulated GPU has a malformed PCI bus ID '" + gpu.pci_bus_id + "'");
   }
   nvmlPciInfo_t out;
   std::memset(&out, 0, sizeof out);
-  std::snprintf(out.busIdLegacy, sizeof out.busIdLegacy, "%04X:%02X:%02X.%X", a.domain & 0xFFFF,
-                a.bus, a.device, a.function);
-  out.domain = a.domain;
-  out.bus = a.bus;
-  out.device = a.device;
+  std::snprintf(out.busIdLegacy, sizeof out.busIdLegacy, "%s", FormatPciBusIdLegacy(*a).c_str());
+  out.domain = a->domain;
+  out.bus = a->bus;
+  out.device = a->device;
   out.pciDeviceId = gpu.model->pci_device_id;
   out.pciSubSystemId = gpu.model->pci_subsystem_id;
-  std::snprintf(out.busId, sizeof out.busId, "%08X:%02X:%02X.%X", a.domain, a.bus, a.device,
-                a.function);
+  std::snprintf(out.busId, sizeof out.busId, "%s", FormatPciBusId(*a).c_str());
   // The oldest nvmlDeviceGetPciInfo had a shorter struct: write only the common prefix.
   std::memcpy(pci, &out, legacy_layout ? offsetof(nvmlPciInfo_t, busId) : sizeof out);
   return Status::Ok();
@@ -125,16 +82,15 @@ nvmlReturn_t GetHandleByPciBusId(const char* function, const char* bus_id, nvmlD
     if (bus_id == nullptr || device == nullptr) {
       return Status::InvalidArgument("pciBusId or device is NULL");
     }
-    PciAddress wanted;
-    if (!ParsePciBusId(bus_id, &wanted)) {
+    const std::optional<PciAddress> wanted = ParsePciBusId(bus_id);
+    if (!wanted.has_value()) {
       return Status::InvalidArgument(std::string("'") + bus_id +
                                      "' is not a PCI bus ID like 00000000:18:00.0");
     }
     StatusOr<const NodeState*> state = call.State();
     if (!state.ok()) return state.status();
     for (size_t i = 0; i < (*state)->gpus.size(); ++i) {
-      PciAddress have;
-      if (ParsePciBusId((*state)->gpus[i].pci_bus_id, &have) && have == wanted) {
+      if (ParsePciBusId((*state)->gpus[i].pci_bus_id) == wanted) {
         *device = call.lib().GpuHandle(static_cast<int>(i));
         return Status::Ok();
       }

@@ -251,10 +251,12 @@ static void TestPci(void) {
   EXPECT_UINT(0x18, pci.bus);
   EXPECT_UINT(0, pci.device);
   EXPECT_UINT(0x20B010DE, pci.pciDeviceId); /* mig-facts.md §2 */
+  EXPECT_UINT(0x134F10DE, pci.pciSubSystemId); /* "Sub System Id" of an nvidia-smi -q capture */
   EXPECT_OK(nvmlDeviceGetPciInfo_v2(h, &pci));
   EXPECT_STR("00000000:2A:00.0", pci.busId);
   EXPECT_UINT(0x2A, pci.bus);
   EXPECT_UINT(0x233010DE, pci.pciDeviceId);
+  EXPECT_UINT(0x16C110DE, pci.pciSubSystemId); /* DGX H100 nvidia-smi -q captures */
   /* The oldest entry point writes only the prefix its shorter struct had. */
   memset(&pci, 0x5A, sizeof pci);
   EXPECT_OK(nvmlDeviceGetPciInfo(h, &pci));
@@ -270,6 +272,12 @@ static void TestPci(void) {
   CHECK(found == h);
   EXPECT_OK(nvmlDeviceGetHandleByPciBusId("00000000:2A:00.0", &found));
   CHECK(found == h);
+  /* Short forms and a 1-digit domain are the same address, compared as numbers. */
+  EXPECT_OK(nvmlDeviceGetHandleByPciBusId_v2("2A:00.0", &found));
+  CHECK(found == h);
+  EXPECT_OK(nvmlDeviceGetHandleByPciBusId_v2("0:18:0.0", &found));
+  CHECK(found == a);
+  EXPECT_RET(NVML_ERROR_NOT_FOUND, nvmlDeviceGetHandleByPciBusId_v2("00000001:18:00.0", &found));
   EXPECT_RET(NVML_ERROR_NOT_FOUND, nvmlDeviceGetHandleByPciBusId_v2("00000000:99:00.0", &found));
   EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetHandleByPciBusId_v2("bus 18", &found));
   EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetHandleByPciBusId_v2(NULL, &found));
