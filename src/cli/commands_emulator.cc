@@ -1,9 +1,12 @@
-// `migctl emulator show|init|fault`: the emulated node's state directory and fault injection
-// (emu/faults.h). Every subcommand refuses to run when the backend is not the emulator.
+// `migctl emulator show|init|fault|device-files`: the emulated node's state directory, fault
+// injection (emu/faults.h), hardware events (emu/event_log.h) and device files
+// (emu/device_tree.h). Every subcommand refuses to run when the backend is not the emulator.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,8 +14,10 @@
 #include "cli/backend_factory.h"
 #include "cli/commands.h"
 #include "core/strings.h"
+#include "emu/device_tree.h"
 #include "emu/emulated_node.h"
 #include "emu/env.h"
+#include "emu/event_log.h"
 #include "emu/faults.h"
 
 namespace migkit::cli {
@@ -162,6 +167,78 @@ ExitCode RunFaultClear(Context* ctx) {
   return ExitCode::kOk;
 }
 
+struct XidArgs {
+  int xid = 79;
+  std::optional<int> gi;
+  std::optional<int> ci;
+};
+
+// An Xid error on one GPU or MIG device, delivered to every NVML event set (in any process) that
+// registered for nvmlEventTypeXidCriticalError on that GPU before now.
+ExitCode RunFaultXid(Context* ctx, const XidArgs& args) {
+  if (args.gi.has_value() != args.ci.has_value()) {
+    return ctx->UsageError("give both --gi and --ci for a MIG device, or neither for the GPU");
+  }
+  OpenedBackend* opened = nullptr;
+  MIGCTL_RETURN_IF_FAILED(OpenEmulator(ctx, &opened));
+  StatusOr<NodeState> state = opened->emulator->Load();
+  if (!state.ok()) return ctx->FailStatus(state.status(), "cannot read the emulated node");
+  std::vector<GpuInfo> gpus;
+  for (size_t i = 0; i < state->gpus.size(); ++i) {
+    GpuInfo g;
+    g.index = static_cast<int>(i);
+    g.uuid = state->gpus[i].uuid;
+    g.pci_bus_id = state->gpus[i].pci_bus_id;
+    gpus.push_back(std::move(g));
+  }
+  std::vector<int> selected;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
+  if (ctx->gpu_args.empty() || selected.size() != 1) {
+    return ctx->UsageError("give the one GPU of the event with -i");
+  }
+  const int gpu = selected.front();
+  HardwareEvent event{kEventXidCriticalError, gpu, -1, -1, static_cast<std::uint64_t>(args.xid)};
+  std::string where = fmt::format("GPU {}", gpu);
+  if (args.gi.has_value()) {
+    const GpuState& s = state->gpus[static_cast<size_t>(gpu)].state;
+    const GpuInstance* gi = s.FindGpuInstance(*args.gi);
+    const bool found = gi != nullptr && std::any_of(gi->compute_instances.begin(),
+                                                     gi->compute_instances.end(),
+                                                     [&](const ComputeInstance& c) {
+                                                       return c.id == *args.ci;
+                                                     });
+    if (!found) {
+      return ctx->Fail(ExitCode::kFailed,
+                       fmt::format("GPU {} has no MIG device GI {} CI {} (see `migctl instances "
+                                   "-i {}`)",
+                                   gpu, *args.gi, *args.ci, gpu));
+    }
+    event.gi_id = *args.gi;
+    event.ci_id = *args.ci;
+    where += fmt::format(" GI {} CI {}", *args.gi, *args.ci);
+  }
+  const Status s = AppendEvent(opened->emulator->state_dir(), event);
+  if (!s.ok()) return ctx->FailStatus(s, "cannot record the event");
+  ctx->Out(fmt::format("Xid {} on {}: delivered to every NVML event set registered for Xid "
+                       "errors on GPU {}\n",
+                       args.xid, where, gpu));
+  return ExitCode::kOk;
+}
+
+// The device files of the node under ROOT, for a mount namespace to bind over /proc/driver and
+// /dev.
+ExitCode RunDeviceFiles(Context* ctx, const std::string& root) {
+  OpenedBackend* opened = nullptr;
+  MIGCTL_RETURN_IF_FAILED(OpenEmulator(ctx, &opened));
+  StatusOr<NodeState> state = opened->emulator->Load();
+  if (!state.ok()) return ctx->FailStatus(state.status(), "cannot read the emulated node");
+  StatusOr<std::vector<std::string>> files = WriteDeviceTree(*state, root);
+  if (!files.ok()) return ctx->FailStatus(files.status(), "cannot write the device files");
+  if (ctx->json) return ctx->PrintJson({{"root", root}, {"files", *files}});
+  for (const std::string& f : *files) ctx->Out(root + "/" + f + "\n");
+  return ExitCode::kOk;
+}
+
 }  // namespace
 
 Handler ConfigureEmulator(CLI::App* app, Context* ctx) {
@@ -209,11 +286,42 @@ Handler ConfigureEmulator(CLI::App* app, Context* ctx) {
   SetExamples(list, "  migctl emulator fault list");
   CLI::App* clear = fault->add_subcommand("clear", "Remove every shared fault rule.");
   SetExamples(clear, "  migctl emulator fault clear");
+  auto xid = std::make_shared<XidArgs>();
+  CLI::App* xid_app = fault->add_subcommand(
+      "xid", "Raise an Xid error on a GPU or MIG device (an NVML event, seen by every process).");
+  xid_app->add_option("xid", xid->xid, "The Xid (default 79, \"GPU has fallen off the bus\")")
+      ->check(CLI::NonNegativeNumber);
+  xid_app->add_option("--gi", xid->gi, "GPU instance of the MIG device")->type_name("ID");
+  xid_app->add_option("--ci", xid->ci, "Compute instance of the MIG device")->type_name("ID");
+  AddGpuOption(xid_app, ctx);
+  SetExamples(xid_app,
+              "  migctl emulator fault xid -i 0 79\n"
+              "  migctl emulator fault xid -i 1 --gi 7 --ci 0 94   # on a MIG device\n"
+              "NVML clients waiting in nvmlEventSetWait on a set registered for\n"
+              "nvmlEventTypeXidCriticalError on that GPU receive it; for a MIG device the event\n"
+              "carries its GPU instance and compute instance IDs.");
+  auto root = std::make_shared<std::string>();
+  CLI::App* files_app = app->add_subcommand(
+      "device-files",
+      "Write /proc/driver/nvidia-caps/mig-minors and the /dev entries of the GPUs and MIG devices "
+      "under a directory.");
+  files_app->add_option("--root", *root, "Directory to write proc/ and dev/ into")
+      ->required()
+      ->type_name("DIR");
+  AddJsonFlag(files_app, ctx);
+  SetExamples(files_app,
+              "  migctl emulator device-files --root /tmp/node\n"
+              "Then, in a mount namespace (unshare -m):\n"
+              "  mount --bind /tmp/node/proc/driver /proc/driver\n"
+              "  mount --bind /tmp/node/dev /dev\n"
+              "Run it again after a MIG change to refresh the capability files.");
   SetExamples(fault,
               "  migctl emulator fault add create-gi=in_use\n"
               "  migctl emulator fault list\n"
               "  migctl emulator fault clear");
-  for (CLI::App* sub : {show, init_app, fault, add, list, clear}) AddVerboseFlag(sub, ctx);
+  for (CLI::App* sub : {show, init_app, fault, add, list, clear, xid_app, files_app}) {
+    AddVerboseFlag(sub, ctx);
+  }
   SetExamples(app,
               "  migctl emulator show\n"
               "  migctl emulator init --force --emulate A100-SXM4-40GB\n"
@@ -224,6 +332,8 @@ Handler ConfigureEmulator(CLI::App* app, Context* ctx) {
     if (init_app->parsed()) return RunInit(ctx, *init);
     if (add->parsed()) return RunFaultAdd(ctx, *rules);
     if (list->parsed()) return RunFaultList(ctx);
+    if (xid_app->parsed()) return RunFaultXid(ctx, *xid);
+    if (files_app->parsed()) return RunDeviceFiles(ctx, *root);
     return RunFaultClear(ctx);
   };
 }

@@ -16,6 +16,8 @@
 #ifndef MIGKIT_NVML_LIBRARY_H_
 #define MIGKIT_NVML_LIBRARY_H_
 
+#include <cstdint>
+#include <deque>
 #include <exception>
 #include <map>
 #include <memory>
@@ -26,11 +28,13 @@
 #include <tuple>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "core/gpu_state.h"
 #include "core/status.h"
 #include "emu/emulated_node.h"
+#include "emu/event_log.h"
 #include "emu/node_state.h"
 #include "nvml/nvml_abi.h"
 
@@ -49,6 +53,18 @@ struct nvmlComputeInstance_st {
   int gpu = 0;
   int gi_id = 0;
   int ci_id = 0;
+};
+// An event set: the GPUs and event types registered with it, and where it is in the node's event
+// log (emu/event_log.h), so that it sees exactly the events after each registration.
+struct nvmlEventSet_st {
+  struct Registration {
+    int gpu = 0;
+    unsigned long long types = 0;
+  };
+  std::vector<Registration> registrations;
+  bool reading = false;     // offset is valid: set by the first registration
+  std::uint64_t offset = 0; // log bytes already consumed
+  std::deque<migkit::HardwareEvent> pending;  // matched, not yet returned by a wait
 };
 
 namespace migkit::nvml {
@@ -90,6 +106,12 @@ class Library {
   bool Owns(nvmlDevice_t h) const { return h != nullptr && owned_devices_.count(h) > 0; }
   bool Owns(nvmlGpuInstance_t h) const { return h != nullptr && owned_gis_.count(h) > 0; }
   bool Owns(nvmlComputeInstance_t h) const { return h != nullptr && owned_cis_.count(h) > 0; }
+  bool Owns(nvmlEventSet_t h) const { return h != nullptr && event_sets_.count(h) > 0; }
+
+  /// A new, empty event set, owned by the library until FreeEventSet or unload.
+  nvmlEventSet_t NewEventSet();
+  /// REQUIRES: Owns(set).
+  void FreeEventSet(nvmlEventSet_t set) { event_sets_.erase(set); }
 
   std::mutex& mu() { return mu_; }
 
@@ -108,6 +130,7 @@ class Library {
   std::unordered_set<nvmlDevice_t> owned_devices_;
   std::unordered_set<nvmlGpuInstance_t> owned_gis_;
   std::unordered_set<nvmlComputeInstance_t> owned_cis_;
+  std::map<nvmlEventSet_t, std::unique_ptr<nvmlEventSet_st>> event_sets_;
 };
 
 /// The library of this loaded copy, or nullptr while it is being unloaded.

@@ -308,6 +308,33 @@ typedef struct nvmlDeviceAttributes_st {
  * the library never writes one. */
 typedef struct nvmlProcessInfo_st nvmlProcessInfo_t;
 
+/* Events (nvml.h). A set collects the events of the devices registered with it. */
+typedef struct nvmlEventSet_st* nvmlEventSet_t;
+#define nvmlEventTypeSingleBitEccError 0x0000000000000001LL
+#define nvmlEventTypeDoubleBitEccError 0x0000000000000002LL
+#define nvmlEventTypePState 0x0000000000000004LL
+#define nvmlEventTypeXidCriticalError 0x0000000000000008LL
+#define nvmlEventTypeClock 0x0000000000000010LL
+#define nvmlEventMigConfigChange 0x0000000000000100LL
+#define nvmlEventTypeNone 0x0000000000000000LL
+typedef struct nvmlEventData_st {
+  nvmlDevice_t device;              /* the physical GPU the event happened on */
+  unsigned long long eventType;     /* one nvmlEventType* bit */
+  unsigned long long eventData;     /* the Xid for nvmlEventTypeXidCriticalError */
+  unsigned int gpuInstanceId;       /* the MIG device's, or 0xFFFFFFFF for the whole GPU */
+  unsigned int computeInstanceId;
+} nvmlEventData_t;
+
+/* NVLink and clocks (what Slurm's gpu/nvml plugin asks). */
+#define NVML_NVLINK_MAX_LINKS 18
+typedef enum nvmlEnableState_enum { NVML_FEATURE_DISABLED = 0, NVML_FEATURE_ENABLED = 1 } nvmlEnableState_t;
+typedef enum nvmlClockType_enum {
+  NVML_CLOCK_GRAPHICS = 0,
+  NVML_CLOCK_SM = 1,
+  NVML_CLOCK_MEM = 2,
+  NVML_CLOCK_VIDEO = 3
+} nvmlClockType_t;
+
 /* ---- Functions ---------------------------------------------------------------------------- */
 
 /* Initialization and system. */
@@ -442,6 +469,39 @@ NVML_API nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t device, u
 NVML_API nvmlReturn_t nvmlDeviceGetDeviceHandleFromMigDeviceHandle(nvmlDevice_t migDevice,
                                                                    nvmlDevice_t* device);
 
+/* Events. The v1 wait writes only the fields before gpuInstanceId (its struct predates MIG). */
+NVML_API nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t* set);
+NVML_API nvmlReturn_t nvmlDeviceGetSupportedEventTypes(nvmlDevice_t device,
+                                                       unsigned long long* eventTypes);
+NVML_API nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long eventTypes,
+                                               nvmlEventSet_t set);
+NVML_API nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t* data,
+                                          unsigned int timeoutms);
+NVML_API nvmlReturn_t nvmlEventSetWait(nvmlEventSet_t set, nvmlEventData_t* data,
+                                       unsigned int timeoutms);
+NVML_API nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set);
+
+/* Topology and clocks (Slurm's gpu/nvml plugin). */
+NVML_API nvmlReturn_t nvmlDeviceGetCpuAffinity(nvmlDevice_t device, unsigned int cpuSetSize,
+                                               unsigned long* cpuSet);
+NVML_API nvmlReturn_t nvmlDeviceGetNvLinkState(nvmlDevice_t device, unsigned int link,
+                                               nvmlEnableState_t* isActive);
+NVML_API nvmlReturn_t nvmlDeviceGetNvLinkRemotePciInfo_v2(nvmlDevice_t device, unsigned int link,
+                                                          nvmlPciInfo_t* pci);
+NVML_API nvmlReturn_t nvmlDeviceGetSupportedMemoryClocks(nvmlDevice_t device, unsigned int* count,
+                                                         unsigned int* clocksMHz);
+NVML_API nvmlReturn_t nvmlDeviceGetSupportedGraphicsClocks(nvmlDevice_t device,
+                                                           unsigned int memoryClockMHz,
+                                                           unsigned int* count,
+                                                           unsigned int* clocksMHz);
+NVML_API nvmlReturn_t nvmlDeviceGetApplicationsClock(nvmlDevice_t device,
+                                                     nvmlClockType_t clockType,
+                                                     unsigned int* clockMHz);
+NVML_API nvmlReturn_t nvmlDeviceSetApplicationsClocks(nvmlDevice_t device,
+                                                      unsigned int memClockMHz,
+                                                      unsigned int graphicsClockMHz);
+NVML_API nvmlReturn_t nvmlDeviceResetApplicationsClocks(nvmlDevice_t device);
+
 /* ---- Layout checks (mig-facts.md §6.2, x86-64) -------------------------------------------- */
 
 #ifdef __cplusplus
@@ -527,6 +587,12 @@ MIGKIT_NVML_CHECK_OFFSET(nvmlComputeInstanceInfo_t, gpuInstance, 8);
 MIGKIT_NVML_CHECK_OFFSET(nvmlComputeInstanceInfo_t, id, 16);
 MIGKIT_NVML_CHECK_OFFSET(nvmlComputeInstanceInfo_t, profileId, 20);
 MIGKIT_NVML_CHECK_OFFSET(nvmlComputeInstanceInfo_t, placement, 24);
+
+MIGKIT_NVML_CHECK_SIZE(nvmlEventData_t, 32);
+MIGKIT_NVML_CHECK_OFFSET(nvmlEventData_t, eventType, 8);
+MIGKIT_NVML_CHECK_OFFSET(nvmlEventData_t, eventData, 16);
+MIGKIT_NVML_CHECK_OFFSET(nvmlEventData_t, gpuInstanceId, 24);
+MIGKIT_NVML_CHECK_OFFSET(nvmlEventData_t, computeInstanceId, 28);
 
 MIGKIT_NVML_CHECK_SIZE(nvmlDeviceAttributes_t, 40);
 MIGKIT_NVML_CHECK_OFFSET(nvmlDeviceAttributes_t, computeInstanceSliceCount, 28);

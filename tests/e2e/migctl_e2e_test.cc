@@ -372,6 +372,27 @@ TEST_F(MigctlE2e, DisablingMigWithInstancesIsInUse) {
       << r.err;
 }
 
+// `migctl emulator device-files` writes what Slurm's gpu/nvml plugin reads: mig-minors with the
+// driver's numbering (mig-facts.md §7: gpu1/gi7 = 3 + 135 + 63 = 201, its CI 0 = 202) and the
+// device entries of the GPUs and MIG devices. `-i` also takes the sysfs bus ID form.
+TEST_F(MigctlE2e, DeviceFilesForAMountNamespace) {
+  Emulate("2xH100-SXM5-80GB");
+  RunOk({"mig", "enable", "-i", "0000:2a:00.0"});
+  RunOk({"create-gi", "-i", "1", "1g.10gb:0", "-C"});
+  const std::string root = dir_ + "/tree";
+  const std::string listed = RunOk({"emulator", "device-files", "--root", root});
+  EXPECT_EQ(listed, root + "/proc/driver/nvidia-caps/mig-minors\n" + root + "/dev/nvidiactl\n" +
+                        root + "/dev/nvidia0\n" + root + "/dev/nvidia1\n" + root +
+                        "/dev/nvidia-caps/nvidia-cap1\n" + root + "/dev/nvidia-caps/nvidia-cap2\n" +
+                        root + "/dev/nvidia-caps/nvidia-cap201\n" + root +
+                        "/dev/nvidia-caps/nvidia-cap202\n");
+  std::ifstream in(root + "/proc/driver/nvidia-caps/mig-minors");
+  const std::string minors((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(minors.rfind("config 1\nmonitor 2\ngpu0/gi0/access 3\ngpu0/gi0/ci0/access 4\n", 0), 0u);
+  EXPECT_NE(minors.find("\ngpu1/gi7/access 201\ngpu1/gi7/ci0/access 202\n"), std::string::npos);
+  EXPECT_TRUE(minors.ends_with("\ngpu31/gi14/ci7/access 4322\n"));
+}
+
 // ---- Creating and destroying GPU instances ----------------------------------------------------
 
 // NVIDIA's documented example (mig-facts.md §4.3): auto-placed 1g, 1g, 2g fragment both halves, so

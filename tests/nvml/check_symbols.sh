@@ -2,7 +2,8 @@
 # Checks the dynamic symbol table of libnvidia-ml.so.1:
 #   1. only nvml* symbols are exported (clients load it RTLD_GLOBAL into their namespace);
 #   2. every name real clients were measured calling (nvml-clients.md §7), the v1 fallback names,
-#      and the extra names of GitHub issue 3 are exported;
+#      the extra names of GitHub issue 3, the device plugin's event calls and Slurm's gpu/nvml
+#      plugin's calls (issue 8; cluster-and-service.md §1.2) are exported;
 #   3. every exported name is exercised by the C test (SOURCE).
 # Usage: check_symbols.sh NM LIBRARY SOURCE
 set -eu
@@ -43,6 +44,11 @@ nvmlDeviceGetGpuInstanceRemainingCapacity nvmlGpuInstanceGetComputeInstanceRemai
 nvmlGpuInstanceCreateComputeInstanceWithPlacement nvmlGpuInstanceGetComputeInstancePossiblePlacements
 nvmlDeviceGetGpuInstanceProfileInfoByIdV nvmlDeviceGetMemoryInfo_v2 nvmlDeviceGetArchitecture
 nvmlDeviceGetBrand
+nvmlEventSetCreate nvmlDeviceGetSupportedEventTypes nvmlDeviceRegisterEvents nvmlEventSetWait_v2
+nvmlEventSetWait nvmlEventSetFree
+nvmlDeviceGetCpuAffinity nvmlDeviceGetNvLinkState nvmlDeviceGetNvLinkRemotePciInfo_v2
+nvmlDeviceGetSupportedMemoryClocks nvmlDeviceGetSupportedGraphicsClocks
+nvmlDeviceGetApplicationsClock nvmlDeviceSetApplicationsClocks nvmlDeviceResetApplicationsClocks
 "
 for name in $required; do
   if ! printf '%s\n' "$exported" | grep -qx "$name"; then

@@ -6,6 +6,8 @@
  * change made by one is seen by another's next call, and that MIGKIT_FAULTS reaches NVML clients.
  *
  * Node: MIGKIT_EMULATE=A100-SXM4-40GB,H100-SXM5-80GB in a fresh MIGKIT_STATE_DIR (run_fresh.sh).
+ * MIGCTL: the migctl binary, which raises Xid events (`migctl emulator fault xid`) as a third
+ * process.
  * Usage: nvml_c_test                    the whole test (parent)
  *        nvml_c_test child-PHASE        one phase in a fresh process (started by the parent)
  */
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nvml/nvml_abi.h"
@@ -873,6 +876,248 @@ static void TestMigDevices(void) {
   EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetMaxMigDeviceCount(mig[0], &v));
 }
 
+/* ---- Events (issue 8 item 2): the device plugin's health check ----------------------------------
+ *
+ * The device plugin creates a set, registers XidCritical | DBE | SBE (masked by the supported
+ * types) on each parent GPU, and loops on nvmlEventSetWait_v2(set, &e, 5000), skipping TIMEOUT and
+ * matching e.gpuInstanceId / e.computeInstanceId against its MIG devices. Events are raised by
+ * `migctl emulator fault xid` in another process. */
+
+static double NowMs(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* Runs `$MIGCTL emulator fault xid ARGS...` (MIGKIT_BACKEND=emulator), after `delay_ms`; returns
+ * its pid when `background`, else its exit status. */
+static int RaiseXid(const char* const* args, int delay_ms, int background) {
+  const char* migctl = getenv("MIGCTL");
+  if (migctl == NULL) {
+    fprintf(stderr, "MIGCTL is not set\n");
+    return -1;
+  }
+  fflush(stdout);
+  fflush(stderr);
+  const pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    if (delay_ms > 0) {
+      struct timespec d = {delay_ms / 1000, (long)(delay_ms % 1000) * 1000000L};
+      nanosleep(&d, NULL);
+    }
+    const char* argv[16] = {"migctl", "emulator", "fault", "xid"};
+    int n = 4;
+    for (int i = 0; args[i] != NULL && n < 15; ++i) argv[n++] = args[i];
+    argv[n] = NULL;
+    setenv("MIGKIT_BACKEND", "emulator", 1);
+    if (freopen("/dev/null", "w", stdout) == NULL) _exit(126);
+    execv(migctl, (char* const*)argv);
+    _exit(127);
+  }
+  if (background) return (int)pid;
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Child: registers for Xid on the H100 and waits; the parent raises the Xid on GI 7 CI 0 only
+ * once this child has said (on stdout = the pipe) it is registered. */
+static int ChildEventWaiter(void) {
+  EXPECT_OK(nvmlInit_v2());
+  nvmlEventSet_t set = NULL;
+  EXPECT_OK(nvmlEventSetCreate(&set));
+  EXPECT_OK(nvmlDeviceRegisterEvents(Gpu(kH100), nvmlEventTypeXidCriticalError, set));
+  printf("registered\n");
+  fflush(stdout);
+  nvmlEventData_t e;
+  memset(&e, 0, sizeof e);
+  EXPECT_OK(nvmlEventSetWait_v2(set, &e, 10000));
+  EXPECT_UINT(nvmlEventTypeXidCriticalError, e.eventType);
+  EXPECT_UINT(94, e.eventData);
+  EXPECT_UINT(7, e.gpuInstanceId);
+  EXPECT_UINT(0, e.computeInstanceId);
+  CHECK(e.device == Gpu(kH100));
+  EXPECT_OK(nvmlEventSetFree(set));
+  EXPECT_OK(nvmlShutdown());
+  return g_failures == 0 ? 0 : 1;
+}
+
+static void TestEvents(void) {
+  nvmlDevice_t a = Gpu(kA100), h = Gpu(kH100);
+  unsigned long long types = 0;
+  EXPECT_OK(nvmlDeviceGetSupportedEventTypes(h, &types));
+  CHECK((types & nvmlEventTypeXidCriticalError) != 0);
+  CHECK((types & nvmlEventTypeDoubleBitEccError) != 0);
+  CHECK((types & nvmlEventTypeSingleBitEccError) != 0);
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetSupportedEventTypes(h, NULL));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT,
+             nvmlDeviceGetSupportedEventTypes((nvmlDevice_t)&types, &types));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlEventSetCreate(NULL));
+
+  nvmlEventSet_t set = NULL, late = NULL;
+  EXPECT_OK(nvmlEventSetCreate(&set));
+  CHECK(set != NULL);
+  /* The device plugin's mask, limited to what the GPU supports. */
+  const unsigned long long wanted =
+      (nvmlEventTypeXidCriticalError | nvmlEventTypeDoubleBitEccError |
+       nvmlEventTypeSingleBitEccError) & types;
+  EXPECT_OK(nvmlDeviceRegisterEvents(h, wanted, set));
+  EXPECT_OK(nvmlDeviceRegisterEvents(a, nvmlEventTypeXidCriticalError, set));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT,
+             nvmlDeviceRegisterEvents(h, wanted, (nvmlEventSet_t)&types));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceRegisterEvents(NULL, wanted, set));
+
+  /* Nothing happened: TIMEOUT after the timeout, not before; 0 returns at once. */
+  nvmlEventData_t e;
+  double t0 = NowMs();
+  EXPECT_RET(NVML_ERROR_TIMEOUT, nvmlEventSetWait_v2(set, &e, 50));
+  const double waited = NowMs() - t0;
+  CHECK(waited >= 49.0 && waited < 1000.0);
+  EXPECT_RET(NVML_ERROR_TIMEOUT, nvmlEventSetWait_v2(set, &e, 0));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlEventSetWait_v2(set, NULL, 0));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlEventSetWait_v2((nvmlEventSet_t)&e, &e, 0));
+
+  /* An Xid on the whole A100, raised by another process while we wait: it arrives long before
+   * the 10 s timeout, with no GI/CI. */
+  static const char* const kA100Xid[] = {"-i", "0", "79", NULL};
+  const int raiser = RaiseXid(kA100Xid, 100, 1);
+  CHECK(raiser > 0);
+  memset(&e, 0, sizeof e);
+  t0 = NowMs();
+  EXPECT_OK(nvmlEventSetWait_v2(set, &e, 10000));
+  CHECK(NowMs() - t0 < 5000.0);
+  CHECK(e.device == a);
+  EXPECT_UINT(nvmlEventTypeXidCriticalError, e.eventType);
+  EXPECT_UINT(79, e.eventData);
+  EXPECT_UINT(0xFFFFFFFFu, e.gpuInstanceId);
+  EXPECT_UINT(0xFFFFFFFFu, e.computeInstanceId);
+  int status = 0;
+  CHECK(raiser > 0 && waitpid((pid_t)raiser, &status, 0) == (pid_t)raiser && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 0);
+
+  /* An Xid on a MIG device (GI 7 CI 0 of the H100) reaches both this process and a child that
+   * waits on its own set; it carries the MIG device's GI and CI IDs. */
+  int pipefd[2];
+  CHECK(pipe(pipefd) == 0);
+  fflush(stdout);
+  const pid_t waiter = fork();
+  if (waiter == 0) {
+    dup2(pipefd[1], 1);
+    close(pipefd[0]);
+    execl("/proc/self/exe", "nvml_c_test", "child-event-waiter", (char*)NULL);
+    _exit(127);
+  }
+  close(pipefd[1]);
+  char ready[32] = {0};
+  CHECK(read(pipefd[0], ready, sizeof ready - 1) > 0 && strncmp(ready, "registered", 10) == 0);
+  close(pipefd[0]);
+  static const char* const kMigXid[] = {"-i", "1", "--gi", "7", "--ci", "0", "94", NULL};
+  EXPECT_UINT(0, RaiseXid(kMigXid, 0, 0));
+  CHECK(waiter > 0 && waitpid(waiter, &status, 0) == waiter && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 0);
+  memset(&e, 0, sizeof e);
+  EXPECT_OK(nvmlEventSetWait_v2(set, &e, 1000));
+  CHECK(e.device == h);
+  EXPECT_UINT(94, e.eventData);
+  EXPECT_UINT(7, e.gpuInstanceId);
+  EXPECT_UINT(0, e.computeInstanceId);
+
+  /* A set registered afterwards does not see earlier events. The v1 wait fills only the fields
+   * its struct had. */
+  EXPECT_OK(nvmlEventSetCreate(&late));
+  EXPECT_OK(nvmlDeviceRegisterEvents(h, nvmlEventTypeXidCriticalError, late));
+  EXPECT_RET(NVML_ERROR_TIMEOUT, nvmlEventSetWait(late, &e, 10));
+  static const char* const kH100Xid[] = {"-i", "0000:2a:00.0", "48", NULL};
+  EXPECT_UINT(0, RaiseXid(kH100Xid, 0, 0));
+  memset(&e, 0x5A, sizeof e);
+  EXPECT_OK(nvmlEventSetWait(late, &e, 1000));
+  CHECK(e.device == h);
+  EXPECT_UINT(48, e.eventData);
+  EXPECT_UINT(0x5A5A5A5Au, e.gpuInstanceId);
+  EXPECT_OK(nvmlEventSetWait_v2(set, &e, 1000)); /* the first set gets it too */
+  EXPECT_UINT(48, e.eventData);
+  EXPECT_RET(NVML_ERROR_TIMEOUT, nvmlEventSetWait_v2(set, &e, 0));
+
+  /* A MIG device for an absent instance is refused by the raiser; nothing is delivered. */
+  static const char* const kBadMig[] = {"-i", "1", "--gi", "9", "--ci", "0", NULL};
+  CHECK(RaiseXid(kBadMig, 0, 0) != 0);
+  EXPECT_RET(NVML_ERROR_TIMEOUT, nvmlEventSetWait_v2(set, &e, 0));
+
+  EXPECT_OK(nvmlEventSetFree(late));
+  EXPECT_OK(nvmlEventSetFree(set));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlEventSetFree(set));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlEventSetFree(NULL));
+}
+
+/* ---- What Slurm's gpu/nvml plugin calls (issue 8 item 3) --------------------------------------
+ *
+ * Per GPU: name, UUID, PCI, minor, CPU affinity (a non-empty mask, else Slurm aborts), NVLink
+ * state for each link until the first failure; per MIG device, by contiguous index until the
+ * first failure: UUID, GI/CI IDs, attributes (cluster-and-service.md §1.2). */
+static void TestSlurmCalls(void) {
+  nvmlDevice_t a = Gpu(kA100), h = Gpu(kH100);
+  unsigned long mask[4];
+  memset(mask, 0xFF, sizeof mask);
+  EXPECT_OK(nvmlDeviceGetCpuAffinity(h, 4, mask));
+  CHECK(mask[0] != 0 || mask[1] != 0 || mask[2] != 0 || mask[3] != 0);
+  EXPECT_OK(nvmlDeviceGetCpuAffinity(a, 1, mask));
+  CHECK(mask[0] != 0);
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetCpuAffinity(h, 0, mask));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetCpuAffinity(h, 4, NULL));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetCpuAffinity(NULL, 4, mask));
+  unsigned int minor = 99;
+  EXPECT_OK(nvmlDeviceGetMinorNumber(h, &minor));
+  EXPECT_UINT(1, minor);
+
+  /* No NVLink fabric, no clock control: NOT_SUPPORTED after NVML's argument checks. */
+  nvmlEnableState_t active = NVML_FEATURE_ENABLED;
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceGetNvLinkState(h, 0, &active));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT,
+             nvmlDeviceGetNvLinkState(h, NVML_NVLINK_MAX_LINKS, &active));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetNvLinkState(h, 0, NULL));
+  nvmlPciInfo_t pci;
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceGetNvLinkRemotePciInfo_v2(h, 0, &pci));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetNvLinkRemotePciInfo_v2(h, 0, NULL));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT,
+             nvmlDeviceGetNvLinkRemotePciInfo_v2((nvmlDevice_t)&pci, 0, &pci));
+  unsigned int count = 0, clocks[8], mhz = 0;
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceGetSupportedMemoryClocks(h, &count, clocks));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetSupportedMemoryClocks(h, NULL, clocks));
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED,
+             nvmlDeviceGetSupportedGraphicsClocks(h, 2619, &count, clocks));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT,
+             nvmlDeviceGetSupportedGraphicsClocks(h, 2619, NULL, clocks));
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceGetApplicationsClock(a, NVML_CLOCK_GRAPHICS, &mhz));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetApplicationsClock(a, NVML_CLOCK_MEM, NULL));
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceSetApplicationsClocks(a, 1215, 1410));
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceResetApplicationsClocks(a));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceResetApplicationsClocks(NULL));
+
+  /* MIG devices: indices 0..n-1 all succeed, n fails (Slurm stops there). */
+  unsigned int max = 0, n = 0;
+  EXPECT_OK(nvmlDeviceGetMaxMigDeviceCount(h, &max));
+  nvmlDevice_t mig = NULL;
+  while (n < max && nvmlDeviceGetMigDeviceHandleByIndex(h, n, &mig) == NVML_SUCCESS) {
+    char uuid[NVML_DEVICE_UUID_V2_BUFFER_SIZE];
+    unsigned int gi = 0, ci = 0;
+    nvmlDeviceAttributes_t attrs;
+    EXPECT_OK(nvmlDeviceGetUUID(mig, uuid, sizeof uuid));
+    EXPECT_OK(nvmlDeviceGetGpuInstanceId(mig, &gi));
+    EXPECT_OK(nvmlDeviceGetComputeInstanceId(mig, &ci));
+    EXPECT_OK(nvmlDeviceGetAttributes_v2(mig, &attrs));
+    ++n;
+  }
+  EXPECT_UINT(3, n); /* GI 2 CI 0, GI 2 CI 1, GI 7 CI 0: the three of TestMigDevices */
+  /* A MIG device is as close to the CPUs as its parent. */
+  unsigned long parent_mask[4], mig_mask[4];
+  EXPECT_OK(nvmlDeviceGetCpuAffinity(h, 4, parent_mask));
+  EXPECT_OK(nvmlDeviceGetMigDeviceHandleByIndex(h, 0, &mig));
+  EXPECT_OK(nvmlDeviceGetCpuAffinity(mig, 4, mig_mask));
+  CHECK(memcmp(parent_mask, mig_mask, sizeof mig_mask) == 0);
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetNvLinkState(mig, 0, &active));
+}
+
 /* ---- Another process ------------------------------------------------------------------------- */
 
 /* Child: finds the parent's instances, destroys CI 1 of GI 2 and creates a 2g.20gb at 2:2, which
@@ -1062,6 +1307,7 @@ int main(int argc, char** argv) {
     if (strcmp(argv[1], "child-change") == 0) return ChildChange();
     if (strcmp(argv[1], "child-faults") == 0) return ChildFaults();
     if (strcmp(argv[1], "child-init-fails") == 0) return ChildInitFails();
+    if (strcmp(argv[1], "child-event-waiter") == 0) return ChildEventWaiter();
     fprintf(stderr, "usage: nvml_c_test [child-change|child-faults|child-init-fails]\n");
     return 2;
   }
@@ -1078,6 +1324,8 @@ int main(int argc, char** argv) {
   TestGpuInstances();
   TestComputeInstances();
   TestMigDevices();
+  TestSlurmCalls();
+  TestEvents();
   TestOtherProcesses();
   TestDestroyEverything();
   TestDoubleMemoryOneG();
