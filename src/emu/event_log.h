@@ -7,7 +7,8 @@
 // Appending is one O_APPEND write of a short line, so concurrent writers never interleave and
 // readers never see a torn record they cannot skip. A reader remembers the byte offset it has
 // consumed: "what happened since I registered" is the bytes after that offset, and checking for
-// news is one fstat. The file is never rewritten; it is removed with the node (emulator init).
+// news is one fstat. The file is never rewritten or truncated, which would move readers'
+// offsets: a reader that starts reading starts at its end, so old events are never delivered.
 #ifndef MIGKIT_EMU_EVENT_LOG_H_
 #define MIGKIT_EMU_EVENT_LOG_H_
 

@@ -124,6 +124,17 @@ static void TestBeforeInit(void) {
   EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetCount_v2(&count));
   EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetHandleByIndex_v2(0, &d));
   EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlSystemGetDriverVersion(buf, sizeof buf));
+  /* Issue 8's calls too, whatever their arguments. */
+  nvmlEventSet_t set = NULL;
+  nvmlEventData_t e;
+  unsigned long mask = 0;
+  nvmlEnableState_t active;
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlEventSetCreate(&set));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlEventSetWait_v2(set, &e, 10));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlEventSetFree(set));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetCpuAffinity(d, 1, &mask));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetNvLinkState(d, 0, &active));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceResetApplicationsClocks(d));
   /* Version queries need no GPU and work before nvmlInit. */
   EXPECT_OK(nvmlSystemGetNVMLVersion(buf, sizeof buf));
   int cuda = 0;
