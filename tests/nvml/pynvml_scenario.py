@@ -10,6 +10,7 @@ Environment (set by ctest, tests/nvml/CMakeLists.txt):
   MIGKIT_PYNVML_DIR   where scripts/ci-nvml-clients.sh extracted python3-pynvml; the test is
                       skipped (exit 77) only when that directory does not exist
   MIGKIT_RESET_TOOL   tests/nvml's emu_reset_gpu, standing in for `nvidia-smi -r`
+  MIGCTL              migctl, which raises Xid events (`migctl emulator fault xid`)
   LD_LIBRARY_PATH     the directory holding migkit's libnvidia-ml.so.1
 """
 import ctypes
@@ -296,6 +297,53 @@ def hopper_scenario():
     expect(pynvml.nvmlDeviceGetMigMode(h), [0, 0], "H100 MIG off")
 
 
+def go_nvlib_and_health_check_scenario():
+    """Issue 8: what go-nvlib and the device plugin's health check do, through pynvml.
+
+    go-nvlib creates the CI of a double-memory 1g GI (profile index 9, 1_SLICE_REV2, ID 15) with
+    CI profile 0 (1_SLICE); -C uses 7 (1_SLICE_REV1, §5). The device plugin registers Xid and ECC
+    events on the parent GPU and matches an event's GI/CI IDs against its MIG devices."""
+    h = pynvml.nvmlDeviceGetHandleByIndex(H100)
+    pynvml.nvmlDeviceSetMigMode(h, pynvml.NVML_DEVICE_MIG_ENABLE)
+    info = pynvml.nvmlDeviceGetGpuInstanceProfileInfo(h, 9)
+    expect(info.id, 15, "profile index 9 is ID 15 (1g.20gb)")
+    gi = pynvml.nvmlDeviceCreateGpuInstance(h, info.id)
+    expect(gi_info(gi), (5, 15, 4, 2), "first 1g.20gb at 4:2, GI ID 5 (§4.3, T10)")
+    # §3.5 1g.20gb: 26 SMs, CE 1, DEC 1, ENC 0, JPEG 1, OFA 0 shared.
+    expect(ci_profiles(gi), {
+        0: ("MIG 1g.20gb", 1, 1, 26, 1, 1, 0, 1, 0),
+        7: ("MIG 1g.20gb", 1, 1, 26, 1, 1, 0, 1, 0)}, "CI profiles of 1g.20gb")
+    ci = pynvml.nvmlGpuInstanceCreateComputeInstance(gi, 0)
+    expect_error(pynvml.NVMLError_InsufficientResources, "Insufficient Resources",
+                 pynvml.nvmlGpuInstanceCreateComputeInstance, gi, 7)
+    ci_info = pynvml.nvmlComputeInstanceGetInfo(ci)
+    expect((ci_info.id, ci_info.profileId), (0, 0), "CI 0 of profile 0")
+    expect(text(pynvml.nvmlDeviceGetName(ci_info.device)), "NVIDIA H100 80GB HBM3 MIG 1g.20gb",
+           "MIG device of a profile-0 CI")
+
+    event_set = pynvml.nvmlEventSetCreate()
+    supported = pynvml.nvmlDeviceGetSupportedEventTypes(h)
+    wanted = (pynvml.nvmlEventTypeXidCriticalError | pynvml.nvmlEventTypeDoubleBitEccError |
+              pynvml.nvmlEventTypeSingleBitEccError)
+    expect(supported & wanted, wanted, "Xid and ECC events supported")
+    pynvml.nvmlDeviceRegisterEvents(h, wanted & supported, event_set)
+    expect_error(pynvml.NVMLError_Timeout, "Timeout", pynvml.nvmlEventSetWait_v2, event_set, 20)
+    subprocess.run([os.environ["MIGCTL"], "emulator", "fault", "xid", "-i", "1", "--gi", "5",
+                    "--ci", "0", "94"], check=True, stdout=subprocess.DEVNULL,
+                   env=dict(os.environ, MIGKIT_BACKEND="emulator"))
+    e = pynvml.nvmlEventSetWait_v2(event_set, 5000)
+    expect((e.eventType, e.eventData, e.gpuInstanceId, e.computeInstanceId),
+           (pynvml.nvmlEventTypeXidCriticalError, 94, 5, 0), "Xid 94 on GI 5 CI 0")
+    expect(pynvml.nvmlDeviceGetUUID(e.device), pynvml.nvmlDeviceGetUUID(h), "event on the H100")
+    expect_error(pynvml.NVMLError_Timeout, "Timeout", pynvml.nvmlEventSetWait_v2, event_set, 0)
+    pynvml.nvmlEventSetFree(event_set)
+
+    pynvml.nvmlComputeInstanceDestroy(ci)
+    pynvml.nvmlGpuInstanceDestroy(gi)
+    pynvml.nvmlDeviceSetMigMode(h, pynvml.NVML_DEVICE_MIG_DISABLE)
+    print("H100: go-nvlib's CI profile 0 in a 1g.20gb; an Xid event on a MIG device")
+
+
 def ampere_scenario():
     a = pynvml.nvmlDeviceGetHandleByIndex(A100)
     # Ampere: the change is pending until the GPU is reset (§9).
@@ -374,6 +422,7 @@ def main():
     check_identity()
     hopper_scenario()  # profiles listed after enabling, as mig-parted does
     check_profiles(H100)
+    go_nvlib_and_health_check_scenario()
     ampere_scenario()
     check_profiles(A100)
     pynvml.nvmlShutdown()
