@@ -30,6 +30,11 @@ namespace {
 constexpr unsigned long long kSupportedEvents =
     nvmlEventTypeSingleBitEccError | nvmlEventTypeDoubleBitEccError | nvmlEventTypeXidCriticalError;
 
+// The event log stores NVML's type bits as they are.
+static_assert(kEventSingleBitEccError == nvmlEventTypeSingleBitEccError);
+static_assert(kEventDoubleBitEccError == nvmlEventTypeDoubleBitEccError);
+static_assert(kEventXidCriticalError == nvmlEventTypeXidCriticalError);
+
 constexpr unsigned int kNoInstance = 0xFFFFFFFFu;
 
 std::string Hex(unsigned long long v) {
