@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "catalog/fleet_spec.h"
 #include "config/fit.h"
 #include "config/mig_config.h"
 #include "config/resolve.h"
@@ -36,15 +37,10 @@ std::vector<const GpuModel*> Fleet::Models() const {
 }
 
 std::string Fleet::ToString() const {
-  std::vector<std::string> parts;
-  for (size_t i = 0; i < gpus.size();) {
-    size_t j = i;
-    while (j < gpus.size() && gpus[j].model == gpus[i].model) ++j;
-    const size_t n = j - i;
-    parts.push_back(n == 1 ? gpus[i].model->id : std::to_string(n) + "x" + gpus[i].model->id);
-    i = j;
-  }
-  return Join(parts, ",");
+  std::vector<std::string_view> ids;
+  ids.reserve(gpus.size());
+  for (const FleetGpu& g : gpus) ids.push_back(g.model->id);
+  return ModelCountsToString(ids);
 }
 
 int Fleet::CurrentInstances() const {
@@ -54,45 +50,17 @@ int Fleet::CurrentInstances() const {
 }
 
 StatusOr<Fleet> ParseFleet(std::string_view text, const Catalog& catalog) {
+  StatusOr<FleetSpec> spec = ParseFleetSpec(text, catalog, kMaxFleetGpus);
+  if (!spec.ok()) return spec.status();
   Fleet fleet;
-  const std::string known = Join(catalog.Ids(), ", ");
-  for (const std::string& raw : Split(text, ',')) {
-    const std::string item = Trim(raw);
-    if (item.empty()) {
-      return Status::InvalidArgument("empty item in fleet '" + std::string(text) +
-                                     "'; expected MODEL or NxMODEL separated by commas, e.g. "
-                                     "8xH100-SXM5-80GB,4xA100-SXM4-40GB");
-    }
-    int count = 1;
-    std::string name = item;
-    const size_t x = item.find_first_of("xX");
-    if (x != std::string::npos && x > 0) {
-      int n = 0;
-      if (ParseNonNegativeInt(item.substr(0, x), &n)) {
-        if (n < 1 || n > kMaxFleetGpus) {
-          return Status::InvalidArgument("GPU count " + item.substr(0, x) + " in '" + item +
-                                         "' must be between 1 and " +
-                                         std::to_string(kMaxFleetGpus));
-        }
-        count = n;
-        name = Trim(item.substr(x + 1));
-      }
-    }
-    const GpuModel* model = catalog.Find(name);
-    if (model == nullptr) {
-      return Status::InvalidArgument("unknown GPU model '" + name + "' in fleet '" +
-                                     std::string(text) + "'; known models: " + known);
-    }
-    if (fleet.gpus.size() + count > static_cast<size_t>(kMaxFleetGpus)) {
-      return Status::InvalidArgument("fleet '" + std::string(text) + "' has more than " +
-                                     std::to_string(kMaxFleetGpus) + " GPUs");
-    }
-    for (int i = 0; i < count; ++i) {
-      FleetGpu g;
-      g.index = static_cast<int>(fleet.gpus.size());
-      g.model = model;
-      fleet.gpus.push_back(std::move(g));
-    }
+  fleet.gpus.reserve(spec->model_ids.size());
+  const GpuModel* model = nullptr;
+  for (const std::string& id : spec->model_ids) {
+    if (model == nullptr || model->id != id) model = catalog.Find(id);  // once per run of a model
+    FleetGpu g;
+    g.index = static_cast<int>(fleet.gpus.size());
+    g.model = model;
+    fleet.gpus.push_back(std::move(g));
   }
   return fleet;
 }

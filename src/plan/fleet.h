@@ -40,9 +40,9 @@ struct Fleet {
 /// The largest fleet ParseFleet accepts.
 inline constexpr int kMaxFleetGpus = 1'000'000;
 
-/// Parses a fleet spec: comma-separated items "MODEL" or "NxMODEL", MODEL any catalog id, product
-/// name or alias (case-insensitive). Unlike a node spec (catalog/fleet_spec.h) the total is not
-/// limited to one node's 64 GPUs. kInvalidArgument names the bad item and lists the known models.
+/// Parses a fleet spec ("8xH100-SXM5-80GB,4xA100-SXM4-40GB") with ParseFleetSpec
+/// (catalog/fleet_spec.h), allowing up to kMaxFleetGpus GPUs instead of one node's 64. Its
+/// kInvalidArgument errors are returned as they are.
 StatusOr<Fleet> ParseFleet(std::string_view text, const Catalog& catalog);
 
 /// The fleet of a Backend snapshot, with each GPU's current GPU instances. A GPU with MIG off has
