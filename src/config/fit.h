@@ -1,4 +1,6 @@
 // Fit: exact searches for placements on one GPU, used to validate configs and to plan changes.
+// GPU instances are placed by core's PlaceGpuInstances (core/geometry.h); this adds compute
+// instances and the explanation of a layout that does not fit.
 //
 // The spaces are tiny (at most 7 GPU instances on 8 or 12 placement units, at most 8 compute
 // instances in a GI), so plain backtracking finds a placement whenever one exists; no heuristic
@@ -16,14 +18,6 @@
 #include "core/gpu_state.h"
 
 namespace migkit {
-
-/// Placements for new GIs of `to_place` (in that order) such that they and `fixed` form a valid
-/// layout, or nullopt when no such placement exists. Larger profiles are placed first and each
-/// profile tries its starts in the driver's automatic order (GpuModel::auto_placement_order), so
-/// the answer is the placement the driver would most likely have chosen itself.
-std::optional<std::vector<Placement>> PlaceGpuInstances(
-    const GpuModel& model, const std::vector<PlacedProfile>& fixed,
-    const std::vector<const GiProfile*>& to_place);
 
 /// Placements for new CIs of `to_place` (in that order) inside `gi`, around the CIs `gi` already
 /// holds, or nullopt when they do not fit (slices, instance limits, at most 8 CIs per GI).

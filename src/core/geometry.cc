@@ -1,6 +1,7 @@
 #include "core/geometry.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "core/strings.h"
 
@@ -105,16 +106,9 @@ StatusOr<Placement> AutoPlacement(const GpuModel& model, const GiProfile& profil
   if (free.empty()) {
     return Status::InsufficientResources(ExplainNoPlacement(model, profile, existing));
   }
-  auto it = model.auto_placement_order.find(profile.placement_size);
-  if (it != model.auto_placement_order.end()) {
-    for (int start : it->second) {
-      for (const Placement& p : free) {
-        if (p.start == start) return p;
-      }
-    }
-  }
-  // Starts the order does not mention (or no order for this size): lowest start first.
-  return free.front();
+  return *std::min_element(free.begin(), free.end(), [&](const Placement& a, const Placement& b) {
+    return AutoPlacementRank(model, a.size, a.start) < AutoPlacementRank(model, b.size, b.start);
+  });
 }
 
 int RemainingCapacity(const GpuModel& model, const GiProfile& profile,
@@ -148,6 +142,84 @@ std::string ExplainNoPlacement(const GpuModel& model, const GiProfile& profile,
   }
   if (!blockers.empty()) msg += " (by " + Join(blockers, ", ") + ")";
   return msg;
+}
+
+int AutoPlacementRank(const GpuModel& model, int size, int start) {
+  const auto it = model.auto_placement_order.find(size);
+  if (it == model.auto_placement_order.end()) return start;
+  const auto pos = std::find(it->second.begin(), it->second.end(), start);
+  return pos == it->second.end() ? 100 + start : static_cast<int>(pos - it->second.begin());
+}
+
+bool CreateBefore(const GiProfile& a, const GiProfile& b) {
+  if (a.placement_size != b.placement_size) return a.placement_size > b.placement_size;
+  if (a.slices != b.slices) return a.slices > b.slices;
+  return a.id < b.id;
+}
+
+namespace {
+
+// Depth-first search over the profiles in CreateBefore order, each trying its starts in the
+// driver's order.
+class GiSearch {
+ public:
+  GiSearch(const GpuModel& model, const std::vector<PlacedProfile>& fixed,
+           const std::vector<const GiProfile*>& to_place)
+      : model_(model), current_(fixed), to_place_(to_place) {
+    order_.resize(to_place.size());
+    std::iota(order_.begin(), order_.end(), 0);
+    std::stable_sort(order_.begin(), order_.end(),
+                     [&](size_t a, size_t b) { return CreateBefore(*to_place[a], *to_place[b]); });
+    result_.resize(to_place.size());
+    for (const GiProfile* profile : to_place) {
+      std::vector<int> starts = profile->placement_starts;
+      std::stable_sort(starts.begin(), starts.end(), [&](int a, int b) {
+        return AutoPlacementRank(model, profile->placement_size, a) <
+               AutoPlacementRank(model, profile->placement_size, b);
+      });
+      starts_.push_back(std::move(starts));
+    }
+  }
+
+  bool Run() { return Recurse(0); }
+  const std::vector<Placement>& result() const { return result_; }
+
+ private:
+  bool Recurse(size_t k) {
+    if (k == order_.size()) return true;
+    const size_t i = order_[k];
+    const GiProfile& profile = *to_place_[i];
+    // Identical profiles are interchangeable: only try them in ascending start order.
+    int min_start = -1;
+    if (k > 0 && to_place_[order_[k - 1]]->id == profile.id) min_start = result_[order_[k - 1]].start;
+    for (int start : starts_[i]) {
+      if (start <= min_start) continue;
+      const Placement p{start, profile.placement_size};
+      if (!CheckPlacement(model_, profile, p, current_).ok()) continue;
+      current_.push_back({&profile, p});
+      result_[i] = p;
+      if (Recurse(k + 1)) return true;
+      current_.pop_back();
+    }
+    return false;
+  }
+
+  const GpuModel& model_;
+  std::vector<PlacedProfile> current_;
+  const std::vector<const GiProfile*>& to_place_;
+  std::vector<size_t> order_;
+  std::vector<std::vector<int>> starts_;
+  std::vector<Placement> result_;
+};
+
+}  // namespace
+
+std::optional<std::vector<Placement>> PlaceGpuInstances(
+    const GpuModel& model, const std::vector<PlacedProfile>& fixed,
+    const std::vector<const GiProfile*>& to_place) {
+  GiSearch search(model, fixed, to_place);
+  if (!search.Run()) return std::nullopt;
+  return search.result();
 }
 
 }  // namespace migkit

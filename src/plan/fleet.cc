@@ -12,21 +12,6 @@
 #include "core/strings.h"
 
 namespace migkit {
-namespace {
-
-// Depth-first search for explicit placements of `profiles` (in order), any valid ones.
-bool PlaceExplicit(const GpuModel& model, const std::vector<const GiProfile*>& profiles, size_t i,
-                   Layout* layout) {
-  if (i == profiles.size()) return true;
-  for (const Placement& p : FreePlacements(model, *profiles[i], *layout)) {
-    layout->push_back({profiles[i], p});
-    if (PlaceExplicit(model, profiles, i + 1, layout)) return true;
-    layout->pop_back();
-  }
-  return false;
-}
-
-}  // namespace
 
 std::vector<const GpuModel*> Fleet::Models() const {
   std::vector<const GpuModel*> models;
@@ -87,47 +72,6 @@ StatusOr<Fleet> FleetFromGpus(const std::vector<GpuInfo>& gpus) {
     fleet.gpus.push_back(std::move(g));
   }
   return fleet;
-}
-
-StatusOr<Layout> PlaceProfiles(const GpuModel& model, std::vector<const GiProfile*> profiles) {
-  // Largest first; equal sizes by profile ID so that permutations enumerate distinct orders.
-  auto larger = [](const GiProfile* a, const GiProfile* b) {
-    if (a->placement_size != b->placement_size) return a->placement_size > b->placement_size;
-    if (a->slices != b->slices) return a->slices > b->slices;
-    return a->id < b->id;
-  };
-  std::sort(profiles.begin(), profiles.end(), larger);
-  std::vector<const GiProfile*> order = profiles;
-  int tries = 0;
-  do {
-    Layout layout;
-    bool ok = true;
-    for (const GiProfile* p : order) {
-      StatusOr<Placement> at = AutoPlacement(model, *p, layout);
-      if (!at.ok()) {
-        ok = false;
-        break;
-      }
-      layout.push_back({p, *at});
-    }
-    if (ok) {
-      std::sort(layout.begin(), layout.end(), [](const PlacedProfile& a, const PlacedProfile& b) {
-        return a.placement.start < b.placement.start;
-      });
-      return layout;
-    }
-  } while (++tries < 5040 && std::next_permutation(order.begin(), order.end(), larger));
-  Layout layout;
-  if (PlaceExplicit(model, profiles, 0, &layout)) {
-    std::sort(layout.begin(), layout.end(), [](const PlacedProfile& a, const PlacedProfile& b) {
-      return a.placement.start < b.placement.start;
-    });
-    return layout;
-  }
-  std::vector<std::string> names;
-  for (const GiProfile* p : profiles) names.push_back(p->name);
-  return Status::InsufficientResources(Join(names, ", ") + " do not fit together on one " +
-                                       model.id);
 }
 
 Status SetCurrentFromMigPartedConfig(std::string_view yaml_text, std::string_view source,

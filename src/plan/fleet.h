@@ -54,14 +54,9 @@ StatusOr<Fleet> FleetFromGpus(const std::vector<GpuInfo>& gpus);
 /// resolved by src/config (ParseMigConfigFile, ResolveConfig), whose errors are returned as they
 /// are (kParseError / kInvalidArgument / kNotFound naming file and line). Such a file has no
 /// placements, so each GPU's instances are placed where the driver would most likely put them
-/// (config/fit.h PlaceGpuInstances). GPUs the config does not select keep their layouts.
+/// (core/geometry.h PlaceGpuInstances). GPUs the config does not select keep their layouts.
 Status SetCurrentFromMigPartedConfig(std::string_view yaml_text, std::string_view source,
                                      std::string_view config_name, Fleet* fleet);
-
-/// Places `profiles` on an empty GPU of `model` the way the driver does when no placements are
-/// given, creating the largest first (mig-parted's successful order in practice), and trying
-/// other orders when that fails. kInsufficientResources if no order fits them all.
-StatusOr<Layout> PlaceProfiles(const GpuModel& model, std::vector<const GiProfile*> profiles);
 
 }  // namespace migkit
 

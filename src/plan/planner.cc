@@ -902,13 +902,6 @@ void ExactSolve(const Problem& pb, Clock::time_point deadline, Program* prog, So
 // ---------------------------------------------------------------------------------------------
 // From counts to per-GPU layouts.
 
-int AutoRank(const GpuModel& model, const Placement& p) {
-  auto it = model.auto_placement_order.find(p.size);
-  if (it == model.auto_placement_order.end()) return p.start;
-  auto pos = std::find(it->second.begin(), it->second.end(), p.start);
-  return pos == it->second.end() ? 100 + p.start : static_cast<int>(pos - it->second.begin());
-}
-
 FleetPlan Expand(const Fleet& fleet, const Problem& pb, const Solution& sol) {
   FleetPlan plan;
   plan.gpus.resize(fleet.gpus.size());
@@ -968,7 +961,8 @@ FleetPlan Expand(const Fleet& fleet, const Problem& pb, const Solution& sol) {
     const GpuModel& model = *fleet.gpus[i].model;
     std::stable_sort(fresh.begin(), fresh.end(),
                      [&](const PlacedProfile& a, const PlacedProfile& b) {
-                       return AutoRank(model, a.placement) < AutoRank(model, b.placement);
+                       return AutoPlacementRank(model, a.placement.size, a.placement.start) <
+                              AutoPlacementRank(model, b.placement.size, b.placement.start);
                      });
     for (const PlacedProfile& pp : fresh) {
       const int d = take(model_of[i], pp.profile);
