@@ -150,7 +150,7 @@ ExitCode RunPlan(Context* ctx, const PlanArgs& args) {
     if (!s.ok()) return ctx->FailStatus(s, "writing the config");
   }
   if (ctx->json) {
-    nlohmann::json j = nlohmann::json::parse(PlanToJson(fleet, demand, *plan));
+    nlohmann::json j = PlanJson(fleet, demand, *plan);
     j["config_names"] = ConfigNames(fleet, config);
     j["config"] = text;
     ctx->PrintJson(j);

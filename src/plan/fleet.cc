@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_map>
 
 #include "catalog/fleet_spec.h"
 #include "config/fit.h"
@@ -91,11 +92,14 @@ Status SetCurrentFromMigPartedConfig(std::string_view yaml_text, std::string_vie
   if (!targets.ok()) return targets.status();
   std::vector<Layout> layouts(fleet->gpus.size());
   std::vector<bool> selected(fleet->gpus.size(), false);
+  // Fleet position by GPU index (the first GPU with that index, as a linear search would find).
+  std::unordered_map<int, size_t> position_of;
+  position_of.reserve(fleet->gpus.size());
+  for (size_t i = 0; i < fleet->gpus.size(); ++i) position_of.emplace(fleet->gpus[i].index, i);
   for (const GpuTarget& t : *targets) {
-    const auto it = std::find_if(fleet->gpus.begin(), fleet->gpus.end(),
-                                 [&](const FleetGpu& g) { return g.index == t.gpu; });
-    if (it == fleet->gpus.end()) continue;
-    const size_t i = it - fleet->gpus.begin();
+    const auto it = position_of.find(t.gpu);
+    if (it == position_of.end()) continue;
+    const size_t i = it->second;
     selected[i] = true;
     if (!t.mig_enabled) continue;
     std::vector<const GiProfile*> profiles;
