@@ -14,6 +14,7 @@
 #include "core/gpu_state.h"
 #include "core/strings.h"
 #include "plan/lp_solver.h"
+#include "plan/max_flow.h"
 
 namespace migkit {
 namespace {
@@ -24,10 +25,6 @@ constexpr double kEps = 1e-6;
 
 int CeilBound(double v) { return static_cast<int>(std::ceil(v - kEps)); }
 int FloorBound(double v) { return static_cast<int>(std::floor(v + kEps)); }
-
-bool SamePlaced(const PlacedProfile& a, const PlacedProfile& b) {
-  return a.profile->id == b.profile->id && a.placement == b.placement;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The problem: per model, its maximal layouts and the profiles the demand uses; GPUs grouped by
@@ -195,64 +192,6 @@ StatusOr<Problem> BuildProblem(const Fleet& fleet, const Demand& demand, bool re
 // (model, profile) supplies.
 
 using Counts = std::vector<std::vector<int>>;  // [group][option] -> GPUs
-
-class MaxFlow {
- public:
-  explicit MaxFlow(int n) : adj_(n) {}
-  int AddEdge(int from, int to, long long cap) {
-    adj_[from].push_back(static_cast<int>(edges_.size()));
-    edges_.push_back({to, cap});
-    adj_[to].push_back(static_cast<int>(edges_.size()));
-    edges_.push_back({from, 0});
-    return static_cast<int>(edges_.size()) - 2;
-  }
-  long long Flow(int e) const { return edges_[e ^ 1].cap; }
-  long long Run(int s, int t) {
-    long long total = 0;
-    while (Bfs(s, t)) {
-      it_.assign(adj_.size(), 0);
-      while (long long f = Dfs(s, t, std::numeric_limits<long long>::max())) total += f;
-    }
-    return total;
-  }
-
- private:
-  struct Edge {
-    int to;
-    long long cap;
-  };
-  bool Bfs(int s, int t) {
-    level_.assign(adj_.size(), -1);
-    std::vector<int> queue = {s};
-    level_[s] = 0;
-    for (size_t i = 0; i < queue.size(); ++i) {
-      for (int e : adj_[queue[i]]) {
-        if (edges_[e].cap > 0 && level_[edges_[e].to] < 0) {
-          level_[edges_[e].to] = level_[queue[i]] + 1;
-          queue.push_back(edges_[e].to);
-        }
-      }
-    }
-    return level_[t] >= 0;
-  }
-  long long Dfs(int v, int t, long long f) {
-    if (v == t) return f;
-    for (size_t& i = it_[v]; i < adj_[v].size(); ++i) {
-      Edge& e = edges_[adj_[v][i]];
-      if (e.cap <= 0 || level_[e.to] != level_[v] + 1) continue;
-      if (long long got = Dfs(e.to, t, std::min(f, e.cap))) {
-        e.cap -= got;
-        edges_[adj_[v][i] ^ 1].cap += got;
-        return got;
-      }
-    }
-    return 0;
-  }
-  std::vector<std::vector<int>> adj_;
-  std::vector<Edge> edges_;
-  std::vector<int> level_;
-  std::vector<size_t> it_;
-};
 
 struct Evaluation {
   long long unmet = 0;
@@ -990,120 +929,6 @@ Layout GpuPlan::TargetLayout() const {
   Layout out;
   for (const PlannedInstance& i : instances) out.push_back({i.profile, i.placement});
   return out;
-}
-
-int KeptInstances(const Layout& current, const Layout& target) {
-  int kept = 0;
-  for (const PlacedProfile& c : current) {
-    for (const PlacedProfile& t : target) {
-      if (SamePlaced(c, t)) {
-        ++kept;
-        break;
-      }
-    }
-  }
-  return kept;
-}
-
-void Summarize(const Fleet& fleet, const Demand& demand, FleetPlan* plan) {
-  plan->placed.assign(demand.items.size(), 0);
-  plan->unmet.assign(demand.items.size(), 0);
-  plan->gpus_used = plan->kept = plan->destroyed = plan->created = 0;
-  plan->stranded_compute_slices = plan->stranded_memory_slices = 0;
-  plan->used_compute_slices = plan->used_memory_slices = 0;
-  for (size_t i = 0; i < plan->gpus.size() && i < fleet.gpus.size(); ++i) {
-    GpuPlan& gpu = plan->gpus[i];
-    const FleetGpu& f = fleet.gpus[i];
-    std::sort(gpu.instances.begin(), gpu.instances.end(),
-              [](const PlannedInstance& a, const PlannedInstance& b) {
-                return a.placement.start < b.placement.start;
-              });
-    gpu.destroy.clear();
-    for (PlannedInstance& inst : gpu.instances) {
-      inst.kept = std::any_of(f.current.begin(), f.current.end(), [&](const PlacedProfile& c) {
-        return SamePlaced(c, {inst.profile, inst.placement});
-      });
-      if (inst.kept)
-        ++plan->kept;
-      else
-        ++plan->created;
-      if (inst.demand_item >= 0 && inst.demand_item < static_cast<int>(demand.items.size())) {
-        ++plan->placed[inst.demand_item];
-      }
-    }
-    for (const PlacedProfile& c : f.current) {
-      const bool stays =
-          std::any_of(gpu.instances.begin(), gpu.instances.end(), [&](const PlannedInstance& t) {
-            return SamePlaced(c, {t.profile, t.placement});
-          });
-      if (!stays) gpu.destroy.push_back(c);
-    }
-    plan->destroyed += static_cast<int>(gpu.destroy.size());
-    if (!gpu.used()) continue;
-    ++plan->gpus_used;
-    const GpuModel& m = *f.model;
-    int slices = 0, units = 0;
-    for (const PlannedInstance& inst : gpu.instances) {
-      slices += inst.profile->slices;
-      units += inst.profile->placement_size;
-    }
-    plan->used_compute_slices += m.compute_slices;
-    plan->used_memory_slices += m.memory_slices;
-    plan->stranded_compute_slices += std::max(0, m.compute_slices - slices);
-    plan->stranded_memory_slices +=
-        std::max(0, (m.placement_units - units) * m.memory_slices / std::max(1, m.placement_units));
-  }
-  plan->unmet_total = 0;
-  for (size_t d = 0; d < demand.items.size(); ++d) {
-    plan->unmet[d] = std::max(0, demand.items[d].count - plan->placed[d]);
-    plan->unmet_total += plan->unmet[d];
-  }
-}
-
-Status CheckPlan(const Fleet& fleet, const Demand& demand, const FleetPlan& plan) {
-  if (plan.gpus.size() != fleet.gpus.size()) {
-    return Status::Unknown("the plan has " + std::to_string(plan.gpus.size()) +
-                           " GPUs, the fleet " + std::to_string(fleet.gpus.size()));
-  }
-  const std::vector<const GpuModel*> models = fleet.Models();
-  StatusOr<std::vector<DemandClass>> classes = ResolveDemand(demand, models);
-  if (!classes.ok()) return classes.status();
-  std::vector<int> placed(demand.items.size(), 0);
-  for (size_t i = 0; i < plan.gpus.size(); ++i) {
-    const GpuPlan& gpu = plan.gpus[i];
-    const GpuModel& model = *fleet.gpus[i].model;
-    const std::string where = "GPU " + std::to_string(gpu.index) + " (" + model.id + ")";
-    GpuState state;
-    Status activation;
-    MIGKIT_RETURN_IF_ERROR(SetMigMode(model, &state, true, &activation));
-    if (!state.MigUsable()) ResetGpu(&state);
-    for (const PlannedInstance& inst : gpu.instances) {
-      StatusOr<GpuInstance> gi =
-          CreateGpuInstance(model, &state, inst.profile->id, inst.placement.start);
-      if (!gi.ok()) {
-        return Status::Unknown(where + ": cannot create " + inst.profile->name + " at " +
-                               inst.placement.ToString() + ": " + gi.status().ToString());
-      }
-      if (inst.demand_item >= 0) {
-        const size_t m = std::find(models.begin(), models.end(), &model) - models.begin();
-        if (inst.demand_item >= static_cast<int>(classes->size()) ||
-            (*classes)[inst.demand_item].profile_by_model[m] != inst.profile) {
-          return Status::Unknown(where + ": " + inst.profile->name + " serves demand item " +
-                                 std::to_string(inst.demand_item) +
-                                 ", which needs another profile");
-        }
-        ++placed[inst.demand_item];
-      }
-    }
-  }
-  for (size_t d = 0; d < demand.items.size(); ++d) {
-    if (placed[d] > demand.items[d].count) {
-      return Status::Unknown("demand item " + demand.items[d].label + " gets " +
-                             std::to_string(placed[d]) + " instances for " +
-                             std::to_string(demand.items[d].count) + " wanted");
-    }
-  }
-  return Status::Ok();
 }
 
 StatusOr<FleetPlan> PlanFleet(const Fleet& fleet, const Demand& demand,
