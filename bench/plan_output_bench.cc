@@ -52,27 +52,30 @@ PlannedFleet MakePlannedFleet(int gpus) {
   return p;
 }
 
-void BM_PlanJsonOnce(benchmark::State& state) {
+// migctl plan --json on an N-GPU plan: `plan_json` makes the plan's JSON object, to which the
+// config is added before the one dump.
+template <typename PlanJsonOf>
+void PlanJsonBenchmark(benchmark::State& state, PlanJsonOf plan_json) {
   const PlannedFleet p = MakePlannedFleet(static_cast<int>(state.range(0)));
   const std::string config = ToMigPartedConfig(p.fleet, p.plan, ConfigOptions{});
   for (auto _ : state) {
-    nlohmann::json j = PlanJson(p.fleet, p.demand, p.plan);
+    nlohmann::json j = plan_json(p);
     j["config"] = config;
     benchmark::DoNotOptimize(j.dump(2));
   }
   state.SetComplexityN(state.range(0));
 }
+
+void BM_PlanJsonOnce(benchmark::State& state) {
+  PlanJsonBenchmark(state,
+                    [](const PlannedFleet& p) { return PlanJson(p.fleet, p.demand, p.plan); });
+}
 BENCHMARK(BM_PlanJsonOnce)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
 
 void BM_PlanJsonThroughText(benchmark::State& state) {
-  const PlannedFleet p = MakePlannedFleet(static_cast<int>(state.range(0)));
-  const std::string config = ToMigPartedConfig(p.fleet, p.plan, ConfigOptions{});
-  for (auto _ : state) {
-    nlohmann::json j = nlohmann::json::parse(PlanToJson(p.fleet, p.demand, p.plan));
-    j["config"] = config;
-    benchmark::DoNotOptimize(j.dump(2));
-  }
-  state.SetComplexityN(state.range(0));
+  PlanJsonBenchmark(state, [](const PlannedFleet& p) {
+    return nlohmann::json::parse(PlanToJson(p.fleet, p.demand, p.plan));
+  });
 }
 BENCHMARK(BM_PlanJsonThroughText)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
 
