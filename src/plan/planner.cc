@@ -13,10 +13,10 @@
 #include "core/geometry.h"
 #include "core/gpu_state.h"
 #include "core/strings.h"
-#include "plan/lp_solver.h"
 #include "plan/config_program.h"
 #include "plan/exact_solve.h"
 #include "plan/fast_solve.h"
+#include "plan/lp_solver.h"
 #include "plan/plan_evaluation.h"
 #include "plan/plan_problem.h"
 
@@ -25,30 +25,22 @@ namespace {
 
 using planning::Bounds;
 using planning::BuildProblem;
-using planning::ExactSolve;
-using planning::FastSolve;
-using planning::LpBounds;
-using planning::LpGuide;
-using planning::Solution;
-using planning::SolveLps;
 using planning::BuildProgram;
-using planning::Columns;
 using planning::Counts;
 using planning::Evaluate;
 using planning::Evaluation;
-using planning::MeetDemand;
-using planning::Limits;
+using planning::ExactSolve;
+using planning::FastSolve;
+using planning::Group;
+using planning::LpBounds;
+using planning::LpGuide;
+using planning::ModelSpace;
+using planning::Problem;
 using planning::Program;
 using planning::SetStage;
-using planning::Stage;
+using planning::Solution;
+using planning::SolveLps;
 using planning::Supply;
-using planning::SupplyOf;
-using planning::UnmetWith;
-using planning::Group;
-using planning::ModelSpace;
-using planning::Option;
-using planning::Problem;
-using planning::SupplyClass;
 
 using Clock = std::chrono::steady_clock;
 
