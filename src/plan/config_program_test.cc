@@ -4,17 +4,17 @@
 
 #include <cmath>
 
-#include "catalog/catalog.h"
-#include "testing/status_matchers.h"
+#include "plan/test_problem.h"
 
 namespace migkit::planning {
 namespace {
 
-Problem MakeProblem(const std::string& fleet, const std::string& demand) {
-  StatusOr<Problem> pb =
-      BuildProblem(*ParseFleet(fleet, Catalog::BuiltIn()), *ParseDemand(demand), false);
-  EXPECT_TRUE(pb.ok()) << pb.status().ToString();
-  return std::move(pb).value();
+// The optimum of `stage`'s LP relaxation under `limits` (expected to exist).
+double RelaxedOptimum(const Problem& pb, Stage stage, const Limits& limits, Program* prog) {
+  SetStage(pb, stage, limits, prog);
+  const LinearProgram::Result r = prog->lp.SolveRelaxation();
+  EXPECT_EQ(r.outcome, LinearProgram::Outcome::kOptimal);
+  return r.objective;
 }
 
 TEST(ConfigProgram, HasAColumnPerOptionAndPerServableClass) {
@@ -39,17 +39,10 @@ TEST(ConfigProgram, StagesMinimiseUnmetThenGpus) {
   // Two 7g.80gb need a GPU each and seven 1g.10gb fill a third: 3 GPUs, nothing unmet.
   const Problem pb = MakeProblem("4xH100-SXM5-80GB", "7g.80gb=2,1g.10gb=7");
   std::unique_ptr<Program> prog = BuildProgram(pb);
-  SetStage(pb, Stage::kUnmet, Limits{}, prog.get());
-  LinearProgram::Result unmet = prog->lp.SolveRelaxation();
-  ASSERT_EQ(unmet.outcome, LinearProgram::Outcome::kOptimal);
-  EXPECT_NEAR(unmet.objective, 0, 1e-6);
-
+  EXPECT_NEAR(RelaxedOptimum(pb, Stage::kUnmet, Limits{}, prog.get()), 0, 1e-6);
   Limits limits;
   limits.max_unmet = 0;
-  SetStage(pb, Stage::kGpus, limits, prog.get());
-  LinearProgram::Result gpus = prog->lp.SolveRelaxation();
-  ASSERT_EQ(gpus.outcome, LinearProgram::Outcome::kOptimal);
-  EXPECT_NEAR(gpus.objective, 3, 1e-6);
+  EXPECT_NEAR(RelaxedOptimum(pb, Stage::kGpus, limits, prog.get()), 3, 1e-6);
   LinearProgram::Result integer = prog->lp.SolveInteger(10, {});
   ASSERT_EQ(integer.outcome, LinearProgram::Outcome::kOptimal);
   EXPECT_NEAR(integer.objective, 3, 1e-6);
@@ -58,10 +51,7 @@ TEST(ConfigProgram, StagesMinimiseUnmetThenGpus) {
 TEST(ConfigProgram, ATooSmallFleetLeavesDemandUnmet) {
   const Problem pb = MakeProblem("H100-SXM5-80GB", "7g.80gb=2");
   std::unique_ptr<Program> prog = BuildProgram(pb);
-  SetStage(pb, Stage::kUnmet, Limits{}, prog.get());
-  LinearProgram::Result r = prog->lp.SolveRelaxation();
-  ASSERT_EQ(r.outcome, LinearProgram::Outcome::kOptimal);
-  EXPECT_NEAR(r.objective, 1, 1e-6);
+  EXPECT_NEAR(RelaxedOptimum(pb, Stage::kUnmet, Limits{}, prog.get()), 1, 1e-6);
 }
 
 }  // namespace

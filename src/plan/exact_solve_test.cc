@@ -2,17 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "catalog/catalog.h"
+#include "plan/test_problem.h"
 
 namespace migkit::planning {
 namespace {
-
-Problem MakeProblem(const std::string& fleet, const std::string& demand) {
-  StatusOr<Problem> pb =
-      BuildProblem(*ParseFleet(fleet, Catalog::BuiltIn()), *ParseDemand(demand), false);
-  EXPECT_TRUE(pb.ok()) << pb.status().ToString();
-  return std::move(pb).value();
-}
 
 TEST(LpBounds, BoundTheFastSolutionOfAnEasyCase) {
   const Problem pb = MakeProblem("5xH100-SXM5-80GB", "7g.80gb=2,1g.10gb=7");

@@ -2,17 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "catalog/catalog.h"
+#include "plan/test_problem.h"
 
 namespace migkit::planning {
 namespace {
-
-Problem MakeProblem(const std::string& fleet, const std::string& demand) {
-  StatusOr<Problem> pb =
-      BuildProblem(*ParseFleet(fleet, Catalog::BuiltIn()), *ParseDemand(demand), false);
-  EXPECT_TRUE(pb.ok()) << pb.status().ToString();
-  return std::move(pb).value();
-}
 
 TEST(FastSolve, FindsTheOptimumOfAnEasyCase) {
   // Two 7g.80gb need a GPU each and seven 1g.10gb fill a third.
