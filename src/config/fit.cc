@@ -6,52 +6,11 @@
 #include <numeric>
 
 #include "core/layouts.h"
+#include "core/placement_search.h"
 #include "core/strings.h"
 
 namespace migkit {
 namespace {
-
-class CiSearch {
- public:
-  CiSearch(const GpuInstance& gi, const std::vector<CiProfile>& to_place)
-      : gi_(gi), to_place_(to_place) {
-    order_.resize(to_place.size());
-    std::iota(order_.begin(), order_.end(), 0);
-    std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
-      return to_place[a].slices > to_place[b].slices;
-    });
-    result_.resize(to_place.size());
-  }
-
-  bool Run() { return Recurse(0); }
-  const std::vector<Placement>& result() const { return result_; }
-
- private:
-  bool Recurse(size_t k) {
-    if (k == order_.size()) return true;
-    const size_t i = order_[k];
-    const CiProfile& ci = to_place_[i];
-    int min_start = -1;
-    if (k > 0 && to_place_[order_[k - 1]].id == ci.id) min_start = result_[order_[k - 1]].start;
-    for (const Placement& p : FreeComputePlacements(ci, gi_)) {
-      if (p.start <= min_start) continue;
-      ComputeInstance c;
-      c.id = 100 + static_cast<int>(k);  // any ID: only placements and profiles matter here
-      c.profile_id = ci.id;
-      c.placement = p;
-      gi_.compute_instances.push_back(c);
-      result_[i] = p;
-      if (Recurse(k + 1)) return true;
-      gi_.compute_instances.pop_back();
-    }
-    return false;
-  }
-
-  GpuInstance gi_;
-  const std::vector<CiProfile>& to_place_;
-  std::vector<size_t> order_;
-  std::vector<Placement> result_;
-};
 
 std::string Placements(const GiProfile& p) {
   std::vector<std::string> parts;
@@ -75,9 +34,28 @@ std::string WithArticle(const std::string& model_id) {
 
 std::optional<std::vector<Placement>> PlaceComputeInstances(const GpuInstance& gi,
                                                             const std::vector<CiProfile>& to_place) {
-  CiSearch search(gi, to_place);
-  if (!search.Run()) return std::nullopt;
-  return search.result();
+  // Larger compute instances first; each tries the placements still free in the GI.
+  std::vector<size_t> order(to_place.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return to_place[a].slices > to_place[b].slices; });
+  GpuInstance current = gi;
+  std::vector<Placement> result;
+  const bool placed = PlaceInOrder(
+      order, [&](size_t i) { return FreeComputePlacements(to_place[i], current); },
+      [&](size_t i, const Placement& p) {
+        ComputeInstance c;
+        // Any ID not in use: only placements and profiles matter here.
+        c.id = 100 + static_cast<int>(current.compute_instances.size());
+        c.profile_id = to_place[i].id;
+        c.placement = p;
+        current.compute_instances.push_back(c);
+        return true;
+      },
+      [&](size_t) { current.compute_instances.pop_back(); },
+      [&](size_t i, size_t j) { return to_place[i].id == to_place[j].id; }, &result);
+  if (!placed) return std::nullopt;
+  return result;
 }
 
 std::string ExplainNoFit(const GpuModel& model, const std::vector<PlacedProfile>& fixed,

@@ -1,11 +1,8 @@
-// Fit: exact searches for placements on one GPU, used to validate configs and to plan changes.
-// GPU instances are placed by core's PlaceGpuInstances (core/geometry.h); this adds compute
-// instances and the explanation of a layout that does not fit.
-//
-// The spaces are tiny (at most 7 GPU instances on 8 or 12 placement units, at most 8 compute
-// instances in a GI), so plain backtracking finds a placement whenever one exists; no heuristic
-// can make a feasible layout look infeasible. All rules come from core geometry (CheckPlacement:
-// overlap, instance limits, +me.all) and core CI placements.
+// Fit: placements of compute instances in a GPU instance, and why a layout does not fit; used to
+// validate configs and to plan changes. GPU instances are placed by core's PlaceGpuInstances
+// (core/geometry.h); both searches are core's PlaceInOrder (core/placement_search.h), which finds
+// a placement whenever one exists. All rules come from core geometry (CheckPlacement: overlap,
+// instance limits, +me.all) and core CI placements.
 #ifndef MIGKIT_CONFIG_FIT_H_
 #define MIGKIT_CONFIG_FIT_H_
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "core/placement_search.h"
 #include "core/strings.h"
 
 namespace migkit {
@@ -157,69 +158,37 @@ bool CreateBefore(const GiProfile& a, const GiProfile& b) {
   return a.id < b.id;
 }
 
-namespace {
-
-// Depth-first search over the profiles in CreateBefore order, each trying its starts in the
-// driver's order.
-class GiSearch {
- public:
-  GiSearch(const GpuModel& model, const std::vector<PlacedProfile>& fixed,
-           const std::vector<const GiProfile*>& to_place)
-      : model_(model), current_(fixed), to_place_(to_place) {
-    order_.resize(to_place.size());
-    std::iota(order_.begin(), order_.end(), 0);
-    std::stable_sort(order_.begin(), order_.end(),
-                     [&](size_t a, size_t b) { return CreateBefore(*to_place[a], *to_place[b]); });
-    result_.resize(to_place.size());
-    for (const GiProfile* profile : to_place) {
-      std::vector<int> starts = profile->placement_starts;
-      std::stable_sort(starts.begin(), starts.end(), [&](int a, int b) {
-        return AutoPlacementRank(model, profile->placement_size, a) <
-               AutoPlacementRank(model, profile->placement_size, b);
-      });
-      starts_.push_back(std::move(starts));
-    }
-  }
-
-  bool Run() { return Recurse(0); }
-  const std::vector<Placement>& result() const { return result_; }
-
- private:
-  bool Recurse(size_t k) {
-    if (k == order_.size()) return true;
-    const size_t i = order_[k];
-    const GiProfile& profile = *to_place_[i];
-    // Identical profiles are interchangeable: only try them in ascending start order.
-    int min_start = -1;
-    if (k > 0 && to_place_[order_[k - 1]]->id == profile.id) min_start = result_[order_[k - 1]].start;
-    for (int start : starts_[i]) {
-      if (start <= min_start) continue;
-      const Placement p{start, profile.placement_size};
-      if (!CheckPlacement(model_, profile, p, current_).ok()) continue;
-      current_.push_back({&profile, p});
-      result_[i] = p;
-      if (Recurse(k + 1)) return true;
-      current_.pop_back();
-    }
-    return false;
-  }
-
-  const GpuModel& model_;
-  std::vector<PlacedProfile> current_;
-  const std::vector<const GiProfile*>& to_place_;
-  std::vector<size_t> order_;
-  std::vector<std::vector<int>> starts_;
-  std::vector<Placement> result_;
-};
-
-}  // namespace
-
 std::optional<std::vector<Placement>> PlaceGpuInstances(
     const GpuModel& model, const std::vector<PlacedProfile>& fixed,
     const std::vector<const GiProfile*>& to_place) {
-  GiSearch search(model, fixed, to_place);
-  if (!search.Run()) return std::nullopt;
-  return search.result();
+  // Profiles in CreateBefore order, each trying its starts in the driver's automatic order.
+  std::vector<size_t> order(to_place.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return CreateBefore(*to_place[a], *to_place[b]); });
+  std::vector<std::vector<Placement>> candidates;
+  for (const GiProfile* profile : to_place) {
+    std::vector<int> starts = profile->placement_starts;
+    std::stable_sort(starts.begin(), starts.end(), [&](int a, int b) {
+      return AutoPlacementRank(model, profile->placement_size, a) <
+             AutoPlacementRank(model, profile->placement_size, b);
+    });
+    std::vector<Placement>& mine = candidates.emplace_back();
+    for (int start : starts) mine.push_back({start, profile->placement_size});
+  }
+  std::vector<PlacedProfile> current = fixed;
+  std::vector<Placement> result;
+  const bool placed = PlaceInOrder(
+      order, [&](size_t i) -> const std::vector<Placement>& { return candidates[i]; },
+      [&](size_t i, const Placement& p) {
+        if (!CheckPlacement(model, *to_place[i], p, current).ok()) return false;
+        current.push_back({to_place[i], p});
+        return true;
+      },
+      [&](size_t) { current.pop_back(); },
+      [&](size_t i, size_t j) { return to_place[i]->id == to_place[j]->id; }, &result);
+  if (!placed) return std::nullopt;
+  return result;
 }
 
 }  // namespace migkit
