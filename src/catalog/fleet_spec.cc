@@ -4,26 +4,35 @@
 
 namespace migkit {
 
-std::string FleetSpec::ToString() const {
+std::string ModelCountsToString(const std::vector<std::string_view>& model_ids) {
   std::vector<std::string> parts;
   for (size_t i = 0; i < model_ids.size();) {
     size_t j = i;
     while (j < model_ids.size() && model_ids[j] == model_ids[i]) ++j;
     const size_t n = j - i;
-    parts.push_back(n == 1 ? model_ids[i] : std::to_string(n) + "x" + model_ids[i]);
+    const std::string id(model_ids[i]);
+    parts.push_back(n == 1 ? id : std::to_string(n) + "x" + id);
     i = j;
   }
   return Join(parts, ",");
 }
 
-StatusOr<FleetSpec> ParseFleetSpec(std::string_view text, const Catalog& catalog) {
+std::string FleetSpec::ToString() const {
+  return ModelCountsToString(std::vector<std::string_view>(model_ids.begin(), model_ids.end()));
+}
+
+StatusOr<FleetSpec> ParseFleetSpec(std::string_view text, const Catalog& catalog, int max_gpus) {
+  // MIGKIT_EMULATE names a node, `migctl plan --fleet` a fleet; their messages keep their wording.
+  const bool is_node = max_gpus <= kMaxNodeGpus;
   FleetSpec spec;
   const std::string known = Join(catalog.Ids(), ", ");
   for (const std::string& raw : Split(text, ',')) {
     const std::string item = Trim(raw);
     if (item.empty()) {
-      return Status::InvalidArgument("empty item in node spec '" + std::string(text) +
-                                     "'; expected MODEL or NxMODEL separated by commas");
+      return Status::InvalidArgument(
+          std::string("empty item in ") + (is_node ? "node spec" : "fleet") + " '" +
+          std::string(text) + "'; expected MODEL or NxMODEL separated by commas" +
+          (is_node ? "" : ", e.g. 8xH100-SXM5-80GB,4xA100-SXM4-40GB"));
     }
     int count = 1;
     std::string name = item;
@@ -32,9 +41,9 @@ StatusOr<FleetSpec> ParseFleetSpec(std::string_view text, const Catalog& catalog
     if (x != std::string::npos && x > 0) {
       int n = 0;
       if (ParseNonNegativeInt(item.substr(0, x), &n)) {
-        if (n < 1 || n > 64) {
+        if (n < 1 || n > max_gpus) {
           return Status::InvalidArgument("GPU count " + item.substr(0, x) + " in '" + item +
-                                         "' must be between 1 and 64");
+                                         "' must be between 1 and " + std::to_string(max_gpus));
         }
         count = n;
         name = Trim(item.substr(x + 1));
@@ -42,12 +51,19 @@ StatusOr<FleetSpec> ParseFleetSpec(std::string_view text, const Catalog& catalog
     }
     const GpuModel* model = catalog.Find(name);
     if (model == nullptr) {
-      return Status::InvalidArgument("unknown GPU model '" + name + "'; known models: " + known);
+      return Status::InvalidArgument("unknown GPU model '" + name + "'" +
+                                     (is_node ? "" : " in fleet '" + std::string(text) + "'") +
+                                     "; known models: " + known);
     }
-    for (int i = 0; i < count; ++i) spec.model_ids.push_back(model->id);
+    if (!is_node && spec.model_ids.size() + count > static_cast<size_t>(max_gpus)) {
+      return Status::InvalidArgument("fleet '" + std::string(text) + "' has more than " +
+                                     std::to_string(max_gpus) + " GPUs");
+    }
+    spec.model_ids.insert(spec.model_ids.end(), count, model->id);
   }
-  if (spec.model_ids.size() > 64) {
-    return Status::InvalidArgument("a node has at most 64 GPUs; '" + std::string(text) + "' has " +
+  if (spec.model_ids.size() > static_cast<size_t>(max_gpus)) {
+    return Status::InvalidArgument("a node has at most " + std::to_string(max_gpus) + " GPUs; '" +
+                                   std::string(text) + "' has " +
                                    std::to_string(spec.model_ids.size()));
   }
   return spec;

@@ -36,10 +36,39 @@ TEST(FleetSpec, RejectsUnknownModelListingKnownOnes) {
 }
 
 TEST(FleetSpec, RejectsEmptyItemsAndBadCounts) {
-  EXPECT_FALSE(ParseFleetSpec("A30-24GB,,A30-24GB", Catalog::BuiltIn()).ok());
-  EXPECT_FALSE(ParseFleetSpec("", Catalog::BuiltIn()).ok());
-  EXPECT_FALSE(ParseFleetSpec("0xA30-24GB", Catalog::BuiltIn()).ok());
-  EXPECT_FALSE(ParseFleetSpec("65xA30-24GB", Catalog::BuiltIn()).ok());
+  const Catalog& c = Catalog::BuiltIn();
+  EXPECT_EQ(ParseFleetSpec("A30-24GB,,A30-24GB", c).status(),
+            Status::InvalidArgument("empty item in node spec 'A30-24GB,,A30-24GB'; expected MODEL "
+                                    "or NxMODEL separated by commas"));
+  EXPECT_EQ(ParseFleetSpec("", c).status(),
+            Status::InvalidArgument(
+                "empty item in node spec ''; expected MODEL or NxMODEL separated by commas"));
+  EXPECT_EQ(ParseFleetSpec("0xA30-24GB", c).status(),
+            Status::InvalidArgument("GPU count 0 in '0xA30-24GB' must be between 1 and 64"));
+  EXPECT_EQ(ParseFleetSpec("65xA30-24GB", c).status(),
+            Status::InvalidArgument("GPU count 65 in '65xA30-24GB' must be between 1 and 64"));
+  EXPECT_EQ(ParseFleetSpec("40xA30-24GB,40xA30-24GB", c).status(),
+            Status::InvalidArgument(
+                "a node has at most 64 GPUs; '40xA30-24GB,40xA30-24GB' has 80"));
+}
+
+TEST(FleetSpec, ALargerLimitIsAFleetWithItsOwnWording) {
+  const Catalog& c = Catalog::BuiltIn();
+  StatusOr<FleetSpec> s = ParseFleetSpec("1000xA30-24GB", c, 1000);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->model_ids.size(), 1000u);
+  EXPECT_EQ(ParseFleetSpec("600xA30-24GB,401xA30-24GB", c, 1000).status(),
+            Status::InvalidArgument("fleet '600xA30-24GB,401xA30-24GB' has more than 1000 GPUs"));
+  EXPECT_EQ(ParseFleetSpec("A30-24GB,", c, 1000).status(),
+            Status::InvalidArgument("empty item in fleet 'A30-24GB,'; expected MODEL or NxMODEL "
+                                    "separated by commas, e.g. 8xH100-SXM5-80GB,4xA100-SXM4-40GB"));
+}
+
+TEST(ModelCountsToString, CollapsesRunsOfEqualModels) {
+  EXPECT_EQ(ModelCountsToString({}), "");
+  EXPECT_EQ(ModelCountsToString({"A30-24GB"}), "A30-24GB");
+  EXPECT_EQ(ModelCountsToString({"A30-24GB", "A30-24GB", "H100-SXM5-80GB", "A30-24GB"}),
+            "2xA30-24GB,H100-SXM5-80GB,A30-24GB");
 }
 
 }  // namespace

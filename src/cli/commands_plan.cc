@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/input.h"
 #include "core/strings.h"
 #include "emu/env.h"
 #include "plan/demand.h"
@@ -34,14 +35,6 @@ struct PlanArgs {
 
 constexpr double kAutoTimeLimit = 10;
 constexpr double kExactTimeLimit = 60;
-
-StatusOr<std::string> ReadInput(const std::string& path) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  std::string text;
-  Status s = Env::Default()->ReadFile(path, &text);
-  if (!s.ok()) return s;
-  return text;
-}
 
 ExitCode ReadDemand(Context* ctx, const PlanArgs& args, Demand* demand) {
   if (args.demand.empty() == args.demand_file.empty()) {
@@ -150,7 +143,7 @@ ExitCode RunPlan(Context* ctx, const PlanArgs& args) {
     if (!s.ok()) return ctx->FailStatus(s, "writing the config");
   }
   if (ctx->json) {
-    nlohmann::json j = nlohmann::json::parse(PlanToJson(fleet, demand, *plan));
+    nlohmann::json j = PlanJson(fleet, demand, *plan);
     j["config_names"] = ConfigNames(fleet, config);
     j["config"] = text;
     ctx->PrintJson(j);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/input.h"
 #include "config/builtin.h"
 #include "config/mig_config.h"
 #include "config/resolve.h"
@@ -30,7 +31,6 @@
 namespace migkit::cli {
 namespace {
 
-constexpr std::int64_t kMicros = 1000000;
 
 std::atomic<bool> g_stop{false};
 

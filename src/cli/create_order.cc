@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/geometry.h"
+
 namespace migkit::cli {
 
 bool ListFits(const GpuModel& model, const GpuState& state,
@@ -22,10 +24,7 @@ std::optional<std::vector<GiRequest>> LargestFirstOrder(const GpuModel& model,
   if (ListFits(model, state, requests)) return std::nullopt;
   std::vector<GiRequest> sorted = requests;
   std::stable_sort(sorted.begin(), sorted.end(), [](const GiRequest& a, const GiRequest& b) {
-    if (a.profile->placement_size != b.profile->placement_size) {
-      return a.profile->placement_size > b.profile->placement_size;
-    }
-    return a.profile->slices > b.profile->slices;
+    return CreateBefore(*a.profile, *b.profile);
   });
   if (!ListFits(model, state, sorted)) return std::nullopt;
   return sorted;

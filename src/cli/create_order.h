@@ -20,8 +20,8 @@ namespace migkit::cli {
 bool ListFits(const GpuModel& model, const GpuState& state, const std::vector<GiRequest>& requests);
 
 /// When every request is auto-placed and the list does not fit on `state` in its own order but
-/// does fit with the larger profiles first (placement size, then compute slices, descending; ties
-/// keep their order), returns that order. Otherwise nullopt.
+/// does fit with the larger profiles first (core/geometry.h CreateBefore; equal profiles keep their
+/// order), returns that order. Otherwise nullopt.
 std::optional<std::vector<GiRequest>> LargestFirstOrder(const GpuModel& model,
                                                         const GpuState& state,
                                                         const std::vector<GiRequest>& requests);

@@ -6,120 +6,11 @@
 #include <numeric>
 
 #include "core/layouts.h"
+#include "core/placement_search.h"
 #include "core/strings.h"
 
 namespace migkit {
 namespace {
-
-// Starts of `profile` in the order the driver would try them: its automatic order first, then any
-// start that order does not mention, ascending.
-std::vector<int> PreferredStarts(const GpuModel& model, const GiProfile& profile) {
-  std::vector<int> out;
-  auto it = model.auto_placement_order.find(profile.placement_size);
-  if (it != model.auto_placement_order.end()) {
-    for (int s : it->second) {
-      if (std::find(profile.placement_starts.begin(), profile.placement_starts.end(), s) !=
-          profile.placement_starts.end()) {
-        out.push_back(s);
-      }
-    }
-  }
-  for (int s : profile.placement_starts) {
-    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
-  }
-  return out;
-}
-
-class GiSearch {
- public:
-  GiSearch(const GpuModel& model, const std::vector<PlacedProfile>& fixed,
-           const std::vector<const GiProfile*>& to_place)
-      : model_(model), current_(fixed), to_place_(to_place) {
-    order_.resize(to_place.size());
-    std::iota(order_.begin(), order_.end(), 0);
-    std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
-      const GiProfile* pa = to_place[a];
-      const GiProfile* pb = to_place[b];
-      if (pa->placement_size != pb->placement_size) return pa->placement_size > pb->placement_size;
-      if (pa->slices != pb->slices) return pa->slices > pb->slices;
-      return pa->id < pb->id;
-    });
-    result_.resize(to_place.size());
-    for (size_t i = 0; i < to_place.size(); ++i) starts_.push_back(PreferredStarts(model, *to_place[i]));
-  }
-
-  bool Run() { return Recurse(0); }
-  const std::vector<Placement>& result() const { return result_; }
-
- private:
-  bool Recurse(size_t k) {
-    if (k == order_.size()) return true;
-    const size_t i = order_[k];
-    const GiProfile& profile = *to_place_[i];
-    // Identical profiles are interchangeable: only try them in ascending start order.
-    int min_start = -1;
-    if (k > 0 && to_place_[order_[k - 1]]->id == profile.id) min_start = result_[order_[k - 1]].start;
-    for (int start : starts_[i]) {
-      if (start <= min_start) continue;
-      const Placement p{start, profile.placement_size};
-      if (!CheckPlacement(model_, profile, p, current_).ok()) continue;
-      current_.push_back({&profile, p});
-      result_[i] = p;
-      if (Recurse(k + 1)) return true;
-      current_.pop_back();
-    }
-    return false;
-  }
-
-  const GpuModel& model_;
-  std::vector<PlacedProfile> current_;
-  const std::vector<const GiProfile*>& to_place_;
-  std::vector<size_t> order_;
-  std::vector<std::vector<int>> starts_;
-  std::vector<Placement> result_;
-};
-
-class CiSearch {
- public:
-  CiSearch(const GpuInstance& gi, const std::vector<CiProfile>& to_place)
-      : gi_(gi), to_place_(to_place) {
-    order_.resize(to_place.size());
-    std::iota(order_.begin(), order_.end(), 0);
-    std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
-      return to_place[a].slices > to_place[b].slices;
-    });
-    result_.resize(to_place.size());
-  }
-
-  bool Run() { return Recurse(0); }
-  const std::vector<Placement>& result() const { return result_; }
-
- private:
-  bool Recurse(size_t k) {
-    if (k == order_.size()) return true;
-    const size_t i = order_[k];
-    const CiProfile& ci = to_place_[i];
-    int min_start = -1;
-    if (k > 0 && to_place_[order_[k - 1]].id == ci.id) min_start = result_[order_[k - 1]].start;
-    for (const Placement& p : FreeComputePlacements(ci, gi_)) {
-      if (p.start <= min_start) continue;
-      ComputeInstance c;
-      c.id = 100 + static_cast<int>(k);  // any ID: only placements and profiles matter here
-      c.profile_id = ci.id;
-      c.placement = p;
-      gi_.compute_instances.push_back(c);
-      result_[i] = p;
-      if (Recurse(k + 1)) return true;
-      gi_.compute_instances.pop_back();
-    }
-    return false;
-  }
-
-  GpuInstance gi_;
-  const std::vector<CiProfile>& to_place_;
-  std::vector<size_t> order_;
-  std::vector<Placement> result_;
-};
 
 std::string Placements(const GiProfile& p) {
   std::vector<std::string> parts;
@@ -141,19 +32,30 @@ std::string WithArticle(const std::string& model_id) {
   return (an ? "an " : "a ") + model_id;
 }
 
-std::optional<std::vector<Placement>> PlaceGpuInstances(
-    const GpuModel& model, const std::vector<PlacedProfile>& fixed,
-    const std::vector<const GiProfile*>& to_place) {
-  GiSearch search(model, fixed, to_place);
-  if (!search.Run()) return std::nullopt;
-  return search.result();
-}
-
 std::optional<std::vector<Placement>> PlaceComputeInstances(const GpuInstance& gi,
                                                             const std::vector<CiProfile>& to_place) {
-  CiSearch search(gi, to_place);
-  if (!search.Run()) return std::nullopt;
-  return search.result();
+  // Larger compute instances first; each tries the placements still free in the GI.
+  std::vector<size_t> order(to_place.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return to_place[a].slices > to_place[b].slices; });
+  GpuInstance current = gi;
+  std::vector<Placement> result;
+  const bool placed = PlaceInOrder(
+      order, [&](size_t i) { return FreeComputePlacements(to_place[i], current); },
+      [&](size_t i, const Placement& p) {
+        ComputeInstance c;
+        // Any ID not in use: only placements and profiles matter here.
+        c.id = 100 + static_cast<int>(current.compute_instances.size());
+        c.profile_id = to_place[i].id;
+        c.placement = p;
+        current.compute_instances.push_back(c);
+        return true;
+      },
+      [&](size_t) { current.compute_instances.pop_back(); },
+      [&](size_t i, size_t j) { return to_place[i].id == to_place[j].id; }, &result);
+  if (!placed) return std::nullopt;
+  return result;
 }
 
 std::string ExplainNoFit(const GpuModel& model, const std::vector<PlacedProfile>& fixed,

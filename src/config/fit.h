@@ -1,9 +1,8 @@
-// Fit: exact searches for placements on one GPU, used to validate configs and to plan changes.
-//
-// The spaces are tiny (at most 7 GPU instances on 8 or 12 placement units, at most 8 compute
-// instances in a GI), so plain backtracking finds a placement whenever one exists; no heuristic
-// can make a feasible layout look infeasible. All rules come from core geometry (CheckPlacement:
-// overlap, instance limits, +me.all) and core CI placements.
+// Fit: placements of compute instances in a GPU instance, and why a layout does not fit; used to
+// validate configs and to plan changes. GPU instances are placed by core's PlaceGpuInstances
+// (core/geometry.h); both searches are core's PlaceInOrder (core/placement_search.h), which finds
+// a placement whenever one exists. All rules come from core geometry (CheckPlacement: overlap,
+// instance limits, +me.all) and core CI placements.
 #ifndef MIGKIT_CONFIG_FIT_H_
 #define MIGKIT_CONFIG_FIT_H_
 
@@ -16,14 +15,6 @@
 #include "core/gpu_state.h"
 
 namespace migkit {
-
-/// Placements for new GIs of `to_place` (in that order) such that they and `fixed` form a valid
-/// layout, or nullopt when no such placement exists. Larger profiles are placed first and each
-/// profile tries its starts in the driver's automatic order (GpuModel::auto_placement_order), so
-/// the answer is the placement the driver would most likely have chosen itself.
-std::optional<std::vector<Placement>> PlaceGpuInstances(
-    const GpuModel& model, const std::vector<PlacedProfile>& fixed,
-    const std::vector<const GiProfile*>& to_place);
 
 /// Placements for new CIs of `to_place` (in that order) inside `gi`, around the CIs `gi` already
 /// holds, or nullopt when they do not fit (slices, instance limits, at most 8 CIs per GI).

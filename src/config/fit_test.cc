@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "core/layouts.h"
 #include "testing/models.h"
 #include "testing/status_matchers.h"
 
@@ -15,47 +14,6 @@ std::vector<const GiProfile*> Profiles(const GpuModel& m, std::vector<int> ids) 
   std::vector<const GiProfile*> out;
   for (int id : ids) out.push_back(&TestProfile(m, id));
   return out;
-}
-
-TEST(PlaceGpuInstances, PlacesNvidiasFailingOrderWithoutHelp) {
-  // `-cgi 19,19,14,9` fails with automatic placement (mig-facts.md §4.3); an explicit search does not.
-  const GpuModel& h100 = TestModel("H100-SXM5-80GB");
-  std::optional<std::vector<Placement>> p = PlaceGpuInstances(h100, {}, Profiles(h100, {k1g, k1g, k2g, k3g}));
-  ASSERT_TRUE(p.has_value());
-  std::vector<PlacedProfile> placed;
-  const std::vector<const GiProfile*> profiles = Profiles(h100, {k1g, k1g, k2g, k3g});
-  for (size_t i = 0; i < p->size(); ++i) {
-    ASSERT_OK(CheckPlacement(h100, *profiles[i], (*p)[i], placed));
-    placed.push_back({profiles[i], (*p)[i]});
-  }
-  // The 3g takes the driver's first choice for its size (4:4), the rest go around it.
-  EXPECT_EQ((*p)[3], (Placement{4, 4}));
-}
-
-TEST(PlaceGpuInstances, PlacesAroundFixedInstances) {
-  const GpuModel& h100 = TestModel("H100-SXM5-80GB");
-  // A 1g at 4:1 blocks the 4:4 half; a 3g must go to 0:4, and a 4g cannot be placed at all.
-  std::vector<PlacedProfile> fixed = {{&TestProfile(h100, k1g), Placement{4, 1}}};
-  auto p = PlaceGpuInstances(h100, fixed, Profiles(h100, {k3g}));
-  ASSERT_TRUE(p.has_value());
-  EXPECT_EQ((*p)[0], (Placement{0, 4}));
-  fixed.push_back({&TestProfile(h100, k3g), Placement{0, 4}});
-  EXPECT_FALSE(PlaceGpuInstances(h100, fixed, Profiles(h100, {k4g})).has_value());
-  EXPECT_FALSE(PlaceGpuInstances(h100, fixed, Profiles(h100, {k2g, k2g})).has_value());
-  EXPECT_TRUE(PlaceGpuInstances(h100, fixed, Profiles(h100, {k1gDouble, k1g})).has_value());
-}
-
-TEST(PlaceGpuInstances, AgreesWithLayoutEnumerationOnEveryModel) {
-  // Every valid layout's profile multiset is placeable; the search never misses a feasible one.
-  for (const GpuModel* model : AllModels()) {
-    const LayoutEnumeration layouts = EnumerateLayouts(*model);
-    for (const Layout& layout : layouts.valid) {
-      std::vector<const GiProfile*> profiles;
-      for (const PlacedProfile& p : layout) profiles.push_back(p.profile);
-      EXPECT_TRUE(PlaceGpuInstances(*model, {}, profiles).has_value())
-          << model->id << ": " << DescribePlacements(layout);
-    }
-  }
 }
 
 TEST(PlaceComputeInstances, FitsSubProfilesInAGpuInstance) {

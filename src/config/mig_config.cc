@@ -6,16 +6,10 @@
 #include <set>
 
 #include "core/strings.h"
+#include "yaml/yaml_input.h"
 
 namespace migkit {
 namespace {
-
-// Thrown inside the parser and turned into a Status at the boundary; carries the whole message.
-struct ParseFailure {
-  std::string message;
-};
-
-int LineOf(const YAML::Node& node) { return node.Mark().line + 1; }
 
 // A scalar's text for messages: quoted scalars keep their quotes so "true" and true differ.
 std::string Shown(const YAML::Node& node) {
@@ -86,7 +80,7 @@ class ConfigParser {
 
  private:
   [[noreturn]] void Fail(int line, const std::string& msg) const {
-    throw ParseFailure{source_ + ":" + std::to_string(line) + ": " + msg};
+    FailAt(source_, line, msg);
   }
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& msg) const {
     Fail(LineOf(node), msg);
@@ -236,31 +230,19 @@ std::vector<std::string> MigConfigFile::Names() const {
 }
 
 StatusOr<MigConfigFile> ParseMigConfigFile(std::string_view text, std::string_view source) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::ParserException& e) {
-    return Status::ParseError(std::string(source) + ":" + std::to_string(e.mark.line + 1) +
-                              ": malformed YAML: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    return Status::ParseError(std::string(source) + ": malformed YAML: " + e.what());
-  }
-  try {
-    MigConfigFile file = ConfigParser(source).Parse(root);
-    // Names are map keys, so yaml-cpp could hold duplicates; reject them like other keys.
-    std::set<std::string> names;
-    for (const NamedMigConfig& c : file.configs) {
-      if (!names.insert(c.name).second) {
-        return Status::ParseError(std::string(source) + ":" + std::to_string(c.line) +
-                                  ": config '" + c.name + "' is defined twice");
-      }
-    }
-    return file;
-  } catch (const ParseFailure& f) {
-    return Status::ParseError(f.message);
-  } catch (const YAML::Exception& e) {
-    return Status::ParseError(std::string(source) + ": " + e.what());
-  }
+  return ParseYaml<MigConfigFile>(
+      text, source, [&](const YAML::Node& root) -> StatusOr<MigConfigFile> {
+        MigConfigFile file = ConfigParser(source).Parse(root);
+        // Names are map keys, so yaml-cpp could hold duplicates; reject them like other keys.
+        std::set<std::string> names;
+        for (const NamedMigConfig& c : file.configs) {
+          if (!names.insert(c.name).second) {
+            return Status::ParseError(std::string(source) + ":" + std::to_string(c.line) +
+                                      ": config '" + c.name + "' is defined twice");
+          }
+        }
+        return file;
+      });
 }
 
 StatusOr<const NamedMigConfig*> SelectConfig(const MigConfigFile& file, std::string_view name) {

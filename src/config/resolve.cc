@@ -13,11 +13,8 @@ std::string At(const MigConfigFile& file, int line) {
   return file.source + ":" + std::to_string(line) + ": ";
 }
 
-bool Selects(const MigConfigEntry& entry, const GpuInfo& gpu) {
-  if (!entry.all_devices &&
-      std::find(entry.devices.begin(), entry.devices.end(), gpu.index) == entry.devices.end()) {
-    return false;
-  }
+// Whether `entry`'s device-filter (if any) admits `gpu`'s model; `devices` is checked by the caller.
+bool FilterAdmits(const MigConfigEntry& entry, const GpuInfo& gpu) {
   if (entry.device_filter.empty()) return true;
   for (const DeviceFilter& f : entry.device_filter) {
     if (f.Matches(*gpu.model)) return true;
@@ -87,11 +84,25 @@ StatusOr<std::vector<GpuTarget>> ResolveConfig(const MigConfigFile& file,
       }
     }
   }
-  // The entry that decides each GPU: the last one selecting it.
+  // The entry that decides each GPU: the last one selecting it. A `devices` list is looked up
+  // by GPU index, so that a fleet-sized export (one long list per layout) resolves in linear time.
+  std::vector<std::vector<size_t>> positions_of_index(gpus.size());
+  for (size_t i = 0; i < gpus.size(); ++i) {
+    const int index = gpus[i].index;
+    if (index >= 0 && index < static_cast<int>(gpus.size())) positions_of_index[index].push_back(i);
+  }
   std::vector<const MigConfigEntry*> winner(gpus.size(), nullptr);
   for (const MigConfigEntry& entry : config.entries) {
-    for (size_t i = 0; i < gpus.size(); ++i) {
-      if (Selects(entry, gpus[i])) winner[i] = &entry;
+    if (entry.all_devices) {
+      for (size_t i = 0; i < gpus.size(); ++i) {
+        if (FilterAdmits(entry, gpus[i])) winner[i] = &entry;
+      }
+      continue;
+    }
+    for (int index : entry.devices) {  // every index was checked to be in range above
+      for (size_t i : positions_of_index[index]) {
+        if (FilterAdmits(entry, gpus[i])) winner[i] = &entry;
+      }
     }
   }
   std::vector<GpuTarget> out;

@@ -1,7 +1,9 @@
 #include "core/geometry.h"
 
 #include <algorithm>
+#include <numeric>
 
+#include "core/placement_search.h"
 #include "core/strings.h"
 
 namespace migkit {
@@ -105,16 +107,9 @@ StatusOr<Placement> AutoPlacement(const GpuModel& model, const GiProfile& profil
   if (free.empty()) {
     return Status::InsufficientResources(ExplainNoPlacement(model, profile, existing));
   }
-  auto it = model.auto_placement_order.find(profile.placement_size);
-  if (it != model.auto_placement_order.end()) {
-    for (int start : it->second) {
-      for (const Placement& p : free) {
-        if (p.start == start) return p;
-      }
-    }
-  }
-  // Starts the order does not mention (or no order for this size): lowest start first.
-  return free.front();
+  return *std::min_element(free.begin(), free.end(), [&](const Placement& a, const Placement& b) {
+    return AutoPlacementRank(model, a.size, a.start) < AutoPlacementRank(model, b.size, b.start);
+  });
 }
 
 int RemainingCapacity(const GpuModel& model, const GiProfile& profile,
@@ -148,6 +143,52 @@ std::string ExplainNoPlacement(const GpuModel& model, const GiProfile& profile,
   }
   if (!blockers.empty()) msg += " (by " + Join(blockers, ", ") + ")";
   return msg;
+}
+
+int AutoPlacementRank(const GpuModel& model, int size, int start) {
+  const auto it = model.auto_placement_order.find(size);
+  if (it == model.auto_placement_order.end()) return start;
+  const auto pos = std::find(it->second.begin(), it->second.end(), start);
+  return pos == it->second.end() ? 100 + start : static_cast<int>(pos - it->second.begin());
+}
+
+bool CreateBefore(const GiProfile& a, const GiProfile& b) {
+  if (a.placement_size != b.placement_size) return a.placement_size > b.placement_size;
+  if (a.slices != b.slices) return a.slices > b.slices;
+  return a.id < b.id;
+}
+
+std::optional<std::vector<Placement>> PlaceGpuInstances(
+    const GpuModel& model, const std::vector<PlacedProfile>& fixed,
+    const std::vector<const GiProfile*>& to_place) {
+  // Profiles in CreateBefore order, each trying its starts in the driver's automatic order.
+  std::vector<size_t> order(to_place.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return CreateBefore(*to_place[a], *to_place[b]); });
+  std::vector<std::vector<Placement>> candidates;
+  for (const GiProfile* profile : to_place) {
+    std::vector<int> starts = profile->placement_starts;
+    std::stable_sort(starts.begin(), starts.end(), [&](int a, int b) {
+      return AutoPlacementRank(model, profile->placement_size, a) <
+             AutoPlacementRank(model, profile->placement_size, b);
+    });
+    std::vector<Placement>& mine = candidates.emplace_back();
+    for (int start : starts) mine.push_back({start, profile->placement_size});
+  }
+  std::vector<PlacedProfile> current = fixed;
+  std::vector<Placement> result;
+  const bool placed = PlaceInOrder(
+      order, [&](size_t i) -> const std::vector<Placement>& { return candidates[i]; },
+      [&](size_t i, const Placement& p) {
+        if (!CheckPlacement(model, *to_place[i], p, current).ok()) return false;
+        current.push_back({to_place[i], p});
+        return true;
+      },
+      [&](size_t) { current.pop_back(); },
+      [&](size_t i, size_t j) { return to_place[i]->id == to_place[j]->id; }, &result);
+  if (!placed) return std::nullopt;
+  return result;
 }
 
 }  // namespace migkit

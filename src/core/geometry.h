@@ -66,6 +66,26 @@ int RemainingCapacity(const GpuModel& model, const GiProfile& profile,
 std::string ExplainNoPlacement(const GpuModel& model, const GiProfile& profile,
                                const std::vector<PlacedProfile>& existing);
 
+/// Where the driver's automatic placement ranks a `size`-unit placement at `start` (§4.3): its
+/// position in the model's auto_placement_order for that size; a start that order does not mention
+/// comes after every listed one (100 + start); a size without an order ranks by start. Lower ranks
+/// are tried first. The only reader of GpuModel::auto_placement_order.
+int AutoPlacementRank(const GpuModel& model, int size, int start);
+
+/// The order to create auto-placed GPU instances in so that early small ones do not fragment the
+/// GPU for later large ones (NVIDIA: "3g must be specified first", §4.3): larger placement size
+/// first, then more compute slices, then lower profile ID. A strict weak ordering.
+bool CreateBefore(const GiProfile& a, const GiProfile& b);
+
+/// Placements for new GIs of `to_place` (in that order) such that they and `fixed` form a valid
+/// layout, or nullopt when no such placement exists. Profiles are tried in CreateBefore order and
+/// each tries its starts by AutoPlacementRank, so the answer is the placement the driver would most
+/// likely have chosen itself. The space is tiny (at most 7 GIs on 8 or 12 units), so plain
+/// backtracking finds a placement whenever one exists.
+std::optional<std::vector<Placement>> PlaceGpuInstances(const GpuModel& model,
+                                                        const std::vector<PlacedProfile>& fixed,
+                                                        const std::vector<const GiProfile*>& to_place);
+
 }  // namespace migkit
 
 #endif  // MIGKIT_CORE_GEOMETRY_H_

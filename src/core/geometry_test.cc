@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/layouts.h"
 #include "testing/models.h"
 #include "testing/status_matchers.h"
 
@@ -41,6 +44,13 @@ std::vector<Placement> Places(int size, std::vector<int> starts) {
   for (int s : starts) out.push_back({s, size});
   return out;
 }
+
+std::vector<const GiProfile*> Profiles(const GpuModel& m, std::vector<int> ids) {
+  std::vector<const GiProfile*> out;
+  for (int id : ids) out.push_back(&TestProfile(m, id));
+  return out;
+}
+
 
 // --- GI IDs (swizzId), mig-facts.md §4.2 ---------------------------------------------------------
 
@@ -476,6 +486,78 @@ TEST(Geometry, ExplainNoPlacementOfInstanceLimit) {
   const std::string why = ExplainNoPlacement(m, TestProfile(m, k1gMe), {At(m, k1gMe, 0)});
   EXPECT_NE(std::string::npos, why.find("1g.5gb+me")) << why;
   EXPECT_NE(std::string::npos, why.find("at most 1")) << why;
+}
+
+TEST(PlaceGpuInstances, PlacesNvidiasFailingOrderWithoutHelp) {
+  // `-cgi 19,19,14,9` fails with automatic placement (mig-facts.md §4.3); an explicit search does not.
+  const GpuModel& h100 = TestModel("H100-SXM5-80GB");
+  std::optional<std::vector<Placement>> p = PlaceGpuInstances(h100, {}, Profiles(h100, {k1g, k1g, k2g, k3g}));
+  ASSERT_TRUE(p.has_value());
+  std::vector<PlacedProfile> placed;
+  const std::vector<const GiProfile*> profiles = Profiles(h100, {k1g, k1g, k2g, k3g});
+  for (size_t i = 0; i < p->size(); ++i) {
+    ASSERT_OK(CheckPlacement(h100, *profiles[i], (*p)[i], placed));
+    placed.push_back({profiles[i], (*p)[i]});
+  }
+  // The 3g takes the driver's first choice for its size (4:4), the rest go around it.
+  EXPECT_EQ((*p)[3], (Placement{4, 4}));
+}
+
+TEST(PlaceGpuInstances, PlacesAroundFixedInstances) {
+  const GpuModel& h100 = TestModel("H100-SXM5-80GB");
+  // A 1g at 4:1 blocks the 4:4 half; a 3g must go to 0:4, and a 4g cannot be placed at all.
+  std::vector<PlacedProfile> fixed = {{&TestProfile(h100, k1g), Placement{4, 1}}};
+  auto p = PlaceGpuInstances(h100, fixed, Profiles(h100, {k3g}));
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ((*p)[0], (Placement{0, 4}));
+  fixed.push_back({&TestProfile(h100, k3g), Placement{0, 4}});
+  EXPECT_FALSE(PlaceGpuInstances(h100, fixed, Profiles(h100, {k4g})).has_value());
+  EXPECT_FALSE(PlaceGpuInstances(h100, fixed, Profiles(h100, {k2g, k2g})).has_value());
+  EXPECT_TRUE(PlaceGpuInstances(h100, fixed, Profiles(h100, {k1gDouble, k1g})).has_value());
+}
+
+TEST(PlaceGpuInstances, AgreesWithLayoutEnumerationOnEveryModel) {
+  // Every valid layout's profile multiset is placeable; the search never misses a feasible one.
+  for (const GpuModel* model : AllModels()) {
+    const LayoutEnumeration layouts = EnumerateLayouts(*model);
+    for (const Layout& layout : layouts.valid) {
+      std::vector<const GiProfile*> profiles;
+      for (const PlacedProfile& p : layout) profiles.push_back(p.profile);
+      EXPECT_TRUE(PlaceGpuInstances(*model, {}, profiles).has_value())
+          << model->id << ": " << DescribePlacements(layout);
+    }
+  }
+}
+
+TEST(PlaceGpuInstances, LargestFirstAsTheDriverPlacesThem) {
+  // The 3g takes the driver's first start for its size, the 2g the first free one, the 1g fills in.
+  const GpuModel& h100 = TestModel("H100-SXM5-80GB");
+  const std::vector<const GiProfile*> profiles = Profiles(h100, {k1g, k2g, k3g});
+  std::optional<std::vector<Placement>> p = PlaceGpuInstances(h100, {}, profiles);
+  ASSERT_TRUE(p.has_value());
+  Layout layout;
+  for (size_t i = 0; i < profiles.size(); ++i) layout.push_back({profiles[i], (*p)[i]});
+  std::sort(layout.begin(), layout.end(), [](const PlacedProfile& a, const PlacedProfile& b) {
+    return a.placement.start < b.placement.start;
+  });
+  EXPECT_EQ(DescribePlacements(layout), "2g.20gb@0:2 1g.10gb@2:1 3g.40gb@4:4");
+  EXPECT_FALSE(PlaceGpuInstances(h100, {}, Profiles(h100, {k4g, k4g})).has_value());
+}
+
+TEST(AutoPlacementRank, FollowsTheModelsOrderThenUnlistedStarts) {
+  const GpuModel& h100 = TestModel("H100-SXM5-80GB");
+  // 1g on an 8-unit GPU: 6, 4, 5, 0, 1, 2, 3 (mig-facts.md §4.3).
+  EXPECT_EQ(AutoPlacementRank(h100, 1, 6), 0);
+  EXPECT_EQ(AutoPlacementRank(h100, 1, 3), 6);
+  EXPECT_EQ(AutoPlacementRank(h100, 1, 7), 107);  // not in the order: after every listed start
+}
+
+TEST(CreateBefore, LargerPlacementThenMoreSlicesThenLowerId) {
+  const GpuModel& h100 = TestModel("H100-SXM5-80GB");
+  EXPECT_TRUE(CreateBefore(TestProfile(h100, k3g), TestProfile(h100, k2g)));
+  EXPECT_TRUE(CreateBefore(TestProfile(h100, k2g), TestProfile(h100, k1gDouble)));  // both size 2
+  EXPECT_TRUE(CreateBefore(TestProfile(h100, k1g), TestProfile(h100, k1gMe)));      // equal but ID
+  EXPECT_FALSE(CreateBefore(TestProfile(h100, k1g), TestProfile(h100, k1g)));
 }
 
 }  // namespace

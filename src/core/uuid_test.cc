@@ -86,5 +86,22 @@ TEST(Uuid, MigUuidDiffersFromParent) {
   EXPECT_NE(gpu.substr(4), MakeMigUuid(gpu, 0, 0).substr(4));
 }
 
+// Stored state (node.json, checkpoints, users' configs and scripts) names GPUs and MIG devices by
+// these UUIDs, so a change to the hash would silently re-key it. The expected strings were computed
+// outside migkit, by a Python transcription of uuid.cc's FNV-1a + splitmix64 derivation, for the
+// seeds the emulated node uses ("migkit-emulated-node/<model>", emu/node_state.cc).
+TEST(Uuid, PinnedValuesOfTheEmulatedNode) {
+  const std::string h100_0 = MakeGpuUuid("migkit-emulated-node/H100-SXM5-80GB", 0);
+  EXPECT_EQ(h100_0, "GPU-0d8e06df-4415-6495-a0bb-6cc49fd81c2f");
+  EXPECT_EQ(MakeGpuUuid("migkit-emulated-node/H100-SXM5-80GB", 7),
+            "GPU-85441963-d4c9-eac6-bddd-f5797768a105");
+  EXPECT_EQ(MakeGpuUuid("migkit-emulated-node/A100-SXM4-40GB", 0),
+            "GPU-6fb8b488-99d0-559d-8e74-f0dd00818d9e");
+  EXPECT_EQ(MakeMigUuid(h100_0, 1, 0), "MIG-14259e12-de33-54c9-8052-f245cbff0aff");
+  EXPECT_EQ(MakeMigUuid(h100_0, 13, 0), "MIG-b7971db4-5a8b-5f0f-936f-8c20ba9b8867");
+  EXPECT_EQ(MakeMigUuid("GPU-6fb8b488-99d0-559d-8e74-f0dd00818d9e", 13, 0),
+            "MIG-4a34f3ab-2c72-5aa5-bddd-3e4ff3ab14cc");
+}
+
 }  // namespace
 }  // namespace migkit

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+
 namespace migkit {
 namespace {
 
@@ -20,15 +23,28 @@ TEST(Faults, ParsesFullGrammar) {
   EXPECT_EQ(FaultRuleToString((*r)[3]), "mig-activation=reset_required*always");
 }
 
+// What a rejected rule list is wrong about: the message up to the grammar reminder that every
+// rejection ends with ("accepted" when the text parses).
+std::string Why(std::string_view text) {
+  StatusOr<std::vector<FaultRule>> r = ParseFaultRules(text);
+  if (r.ok()) return "accepted";
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  const std::string message = r.status().message();
+  return message.substr(0, message.find(" (form: "));
+}
+
 TEST(Faults, RejectsBadItemsNamingThem) {
   StatusOr<std::vector<FaultRule>> r = ParseFaultRules("create-gx=in_use");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("unknown operation 'create-gx'"), std::string::npos);
   EXPECT_NE(r.status().message().find("create-gi"), std::string::npos);
-  EXPECT_FALSE(ParseFaultRules("create-gi=busy").ok());
-  EXPECT_FALSE(ParseFaultRules("create-gi").ok());
-  EXPECT_FALSE(ParseFaultRules("create-gi=in_use*0").ok());
-  EXPECT_FALSE(ParseFaultRules("create-gi@x=in_use").ok());
+  EXPECT_NE(r.status().message().find(" (form: OP[@GPU]=CODE[*N|*always]; OP is one of "),
+            std::string::npos);
+  EXPECT_EQ(Why("create-gi=busy"), "fault rule 'create-gi=busy': unknown code 'busy'");
+  EXPECT_EQ(Why("create-gi"), "fault rule 'create-gi': missing '='");
+  EXPECT_EQ(Why("create-gi=in_use*0"),
+            "fault rule 'create-gi=in_use*0': count '0' must be a positive number or 'always'");
+  EXPECT_EQ(Why("create-gi@x=in_use"), "fault rule 'create-gi@x=in_use': bad GPU index");
 }
 
 TEST(Faults, FireConsumesCountAndRespectsGpu) {

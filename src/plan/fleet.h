@@ -40,9 +40,9 @@ struct Fleet {
 /// The largest fleet ParseFleet accepts.
 inline constexpr int kMaxFleetGpus = 1'000'000;
 
-/// Parses a fleet spec: comma-separated items "MODEL" or "NxMODEL", MODEL any catalog id, product
-/// name or alias (case-insensitive). Unlike a node spec (catalog/fleet_spec.h) the total is not
-/// limited to one node's 64 GPUs. kInvalidArgument names the bad item and lists the known models.
+/// Parses a fleet spec ("8xH100-SXM5-80GB,4xA100-SXM4-40GB") with ParseFleetSpec
+/// (catalog/fleet_spec.h), allowing up to kMaxFleetGpus GPUs instead of one node's 64. Its
+/// kInvalidArgument errors are returned as they are.
 StatusOr<Fleet> ParseFleet(std::string_view text, const Catalog& catalog);
 
 /// The fleet of a Backend snapshot, with each GPU's current GPU instances. A GPU with MIG off has
@@ -54,14 +54,9 @@ StatusOr<Fleet> FleetFromGpus(const std::vector<GpuInfo>& gpus);
 /// resolved by src/config (ParseMigConfigFile, ResolveConfig), whose errors are returned as they
 /// are (kParseError / kInvalidArgument / kNotFound naming file and line). Such a file has no
 /// placements, so each GPU's instances are placed where the driver would most likely put them
-/// (config/fit.h PlaceGpuInstances). GPUs the config does not select keep their layouts.
+/// (core/geometry.h PlaceGpuInstances). GPUs the config does not select keep their layouts.
 Status SetCurrentFromMigPartedConfig(std::string_view yaml_text, std::string_view source,
                                      std::string_view config_name, Fleet* fleet);
-
-/// Places `profiles` on an empty GPU of `model` the way the driver does when no placements are
-/// given, creating the largest first (mig-parted's successful order in practice), and trying
-/// other orders when that fails. kInsufficientResources if no order fits them all.
-StatusOr<Layout> PlaceProfiles(const GpuModel& model, std::vector<const GiProfile*> profiles);
 
 }  // namespace migkit
 

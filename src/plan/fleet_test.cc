@@ -55,15 +55,6 @@ TEST(FleetFromGpus, TakesTheCurrentInstances) {
   EXPECT_EQ(fleet.CurrentInstances(), 2);
 }
 
-TEST(PlaceProfiles, AsTheDriverDoesLargestFirst) {
-  const GpuModel& h100 = TestModel("H100-SXM5-80GB");
-  ASSERT_OK_AND_ASSIGN(Layout layout, PlaceProfiles(h100, {P(h100, "1g.10gb"), P(h100, "2g.20gb"),
-                                                           P(h100, "3g.40gb")}));
-  EXPECT_EQ(DescribePlacements(layout), "2g.20gb@0:2 1g.10gb@2:1 3g.40gb@4:4");
-  EXPECT_CODE(PlaceProfiles(h100, {P(h100, "4g.40gb"), P(h100, "4g.40gb")}),
-              Code::kInsufficientResources);
-}
-
 // The file is parsed and resolved by src/config; its errors (file:line, what, valid) pass through.
 TEST(SetCurrentFromMigPartedConfig, ErrorsNameTheFileAndLine) {
   struct Case {

@@ -132,7 +132,7 @@ std::string ToMigPartedConfig(const Fleet& fleet, const FleetPlan& plan,
   return out.str();
 }
 
-std::string PlanToJson(const Fleet& fleet, const Demand& demand, const FleetPlan& plan) {
+nlohmann::json PlanJson(const Fleet& fleet, const Demand& demand, const FleetPlan& plan) {
   using nlohmann::json;
   json j;
   j["fleet"] = fleet.ToString();
@@ -172,7 +172,7 @@ std::string PlanToJson(const Fleet& fleet, const Demand& demand, const FleetPlan
     item["profiles"] = profiles;
     items.push_back(item);
   }
-  j["demand"] = items;
+  j["demand"] = std::move(items);
   json layouts = json::array();
   for (const GpuPlan& gpu : plan.gpus) {
     json counts = json::object();
@@ -196,15 +196,18 @@ std::string PlanToJson(const Fleet& fleet, const Demand& demand, const FleetPlan
                          {"start", p.placement.start},
                          {"size", p.placement.size}});
     }
-    layouts.push_back({{"gpu", gpu.index},
-                       {"model", gpu.model->id},
-                       {"used", gpu.used()},
-                       {"profiles", counts},
-                       {"instances", instances},
-                       {"destroy", destroy}});
+    json layout = {{"gpu", gpu.index}, {"model", gpu.model->id}, {"used", gpu.used()}};
+    layout["profiles"] = std::move(counts);  // moved, not copied: these dominate a fleet's JSON
+    layout["instances"] = std::move(instances);
+    layout["destroy"] = std::move(destroy);
+    layouts.push_back(std::move(layout));
   }
-  j["layouts"] = layouts;
-  return j.dump(2) + "\n";
+  j["layouts"] = std::move(layouts);
+  return j;
+}
+
+std::string PlanToJson(const Fleet& fleet, const Demand& demand, const FleetPlan& plan) {
+  return PlanJson(fleet, demand, plan).dump(2) + "\n";
 }
 
 std::string PlanSummaryText(const Fleet& fleet, const Demand& demand, const FleetPlan& plan) {

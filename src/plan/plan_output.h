@@ -12,6 +12,7 @@
 #ifndef MIGKIT_PLAN_PLAN_OUTPUT_H_
 #define MIGKIT_PLAN_PLAN_OUTPUT_H_
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "plan/demand.h"
@@ -42,9 +43,13 @@ std::string ToMigPartedConfig(const Fleet& fleet, const FleetPlan& plan,
 /// The config names ToMigPartedConfig writes, in file order.
 std::vector<std::string> ConfigNames(const Fleet& fleet, const ConfigOptions& options);
 
-/// The plan as JSON (docs/planner.md lists the fields): gpus_used, lower_bound, unmet,
+/// The plan as a JSON object (docs/planner.md lists the fields): gpus_used, lower_bound, unmet,
 /// layouts (per GPU: model, profile counts, placed instances, what to destroy), and the rest of
-/// the summary. Pretty-printed with 2-space indents.
+/// the summary. Callers add their own fields and print it once: on a large fleet the object is
+/// many times the size of the plan, so it is built once and never re-parsed.
+nlohmann::json PlanJson(const Fleet& fleet, const Demand& demand, const FleetPlan& plan);
+
+/// PlanJson pretty-printed with 2-space indents and a final newline.
 std::string PlanToJson(const Fleet& fleet, const Demand& demand, const FleetPlan& plan);
 
 /// A human summary: totals, the bound and gap, unmet demand, then the layouts with consecutive

@@ -123,6 +123,9 @@ void Summarize(const Fleet& fleet, const Demand& demand, FleetPlan* plan);
 /// it on every plan).
 Status CheckPlan(const Fleet& fleet, const Demand& demand, const FleetPlan& plan);
 
+/// Same profile (by ID) at the same placement: an instance a reconfiguration keeps running.
+bool SamePlaced(const PlacedProfile& a, const PlacedProfile& b);
+
 /// Number of current instances of `current` that `target` keeps: same profile, same placement.
 /// The per-GPU notion of "kept" the re-planner optimises; a smarter per-GPU transition model
 /// (src/reconfig) can replace it without touching the fleet-level program.

@@ -3,11 +3,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "catalog/catalog.h"
+#include "core/geometry.h"
 #include "core/gpu_state.h"
 #include "emu/emulated_node.h"
 #include "plan/baselines.h"
@@ -176,17 +180,64 @@ TEST(Planner, FastModeOnALargeFleetMeetsTheBound) {
   EXPECT_GT(ff->unmet_total, 0);  // first-fit in item order runs out of GPUs
 }
 
+// Creates `profiles` one by one where the driver's automatic placement puts each (no explicit
+// placements), trying every distinct creation order until one succeeds, as mig-parted does
+// (mig-facts.md §4.3). The layout it reaches, or nullopt when no order works.
+std::optional<Layout> AutoPlacedInSomeOrder(const GpuModel& model,
+                                            std::vector<const GiProfile*> profiles) {
+  auto by_id = [](const GiProfile* a, const GiProfile* b) { return a->id < b->id; };
+  std::sort(profiles.begin(), profiles.end(), by_id);
+  do {
+    Layout layout;
+    for (const GiProfile* p : profiles) {
+      StatusOr<Placement> at = AutoPlacement(model, *p, layout);
+      if (!at.ok()) break;
+      layout.push_back({p, *at});
+    }
+    if (layout.size() == profiles.size()) return layout;
+  } while (std::next_permutation(profiles.begin(), profiles.end(), by_id));
+  return std::nullopt;
+}
+
 TEST(Planner, EveryLayoutOfAPlanIsReachableThroughTheDriversAutomaticPlacement) {
   // mig-parted's config format has no placements; `apply` creates the profiles in some order and
   // lets the driver place them. Every planned GPU's profiles must fit that way.
+  //
+  // Known gap (found when this test stopped falling back to explicit placements): on an H100 the
+  // planner may pick 2g.20gb x2 + 1g.20gb + 1g.10gb x2, which fills all 8 units but which no
+  // creation order reaches with the model's automatic order for 2-unit profiles (4, 0, 2, 6, an
+  // unconfirmed row of mig-facts.md §4.3): the 1g.10gb pair would have to share one aligned pair
+  // of units, and the driver puts the first 1g at 6 (start 7 does not exist). migkit's own apply
+  // places explicitly and reaches it; mig-parted on a real GPU might not. The test pins the set
+  // of such layouts, so that a new one fails it, and so does fixing the planner (then empty it).
+  const std::set<std::string> known_unreachable = {"2g.20gb x2 + 1g.20gb + 1g.10gb x2"};
   Fleet fleet = MakeFleet("16xH100-SXM5-80GB");
   Demand demand = MakeDemand("1g.10gb=9,1g.20gb=3,2g.20gb=5,3g.40gb=5,4g.40gb=2,7g.80gb=1");
   FleetPlan plan = MakePlan(fleet, demand);
+  int gpus_with_instances = 0;
+  std::set<std::string> unreachable;
   for (const GpuPlan& gpu : plan.gpus) {
     std::vector<const GiProfile*> profiles;
     for (const PlannedInstance& i : gpu.instances) profiles.push_back(i.profile);
-    EXPECT_OK(PlaceProfiles(*gpu.model, profiles)) << DescribeProfiles(gpu.TargetLayout());
+    if (!profiles.empty()) ++gpus_with_instances;
+    if (!AutoPlacedInSomeOrder(*gpu.model, profiles).has_value()) {
+      unreachable.insert(DescribeProfiles(gpu.TargetLayout()));
+    }
   }
+  EXPECT_GT(gpus_with_instances, 1);
+  EXPECT_EQ(unreachable, known_unreachable);
+}
+
+TEST(Planner, AutoPlacementReachesTheDocumentedOrderAndNotTheFailingOne) {
+  // The helper above is the claim's test, so test it too: NVIDIA's `-cgi 19,19,14,9` fails in its
+  // own order but succeeds in another (mig-facts.md §4.3); two 4g.40gb never fit.
+  const GpuModel& h100 = TestModel("H100-SXM5-80GB");
+  auto p = [&](const char* name) { return h100.FindProfileByName(name); };
+  std::optional<Layout> layout =
+      AutoPlacedInSomeOrder(h100, {p("1g.10gb"), p("1g.10gb"), p("2g.20gb"), p("3g.40gb")});
+  ASSERT_TRUE(layout.has_value());
+  EXPECT_EQ(layout->size(), 4u);
+  EXPECT_FALSE(AutoPlacedInSomeOrder(h100, {p("4g.40gb"), p("4g.40gb")}).has_value());
 }
 
 TEST(Planner, ErrorsFromTheDemandPassThrough) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/strings.h"
+#include "yaml/yaml_input.h"
 
 namespace migkit {
 namespace {
@@ -19,12 +20,6 @@ std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
   return q;
 }
-
-struct ParseFailure {
-  std::string message;
-};
-
-int LineOf(const YAML::Node& n) { return n.Mark().line + 1; }
 
 std::string Shown(const YAML::Node& node) {
   if (!node || node.IsNull()) return "nothing";
@@ -89,7 +84,7 @@ class ScheduleParser {
     if (!zone.IsScalar()) Fail(LineOf(zone), "'time-zone' must be a string, found " + Shown(zone));
     StatusOr<TimeZone> tz = TimeZone::Load(zone.Scalar(), env_);
     if (!tz.ok()) {
-      throw ParseFailure{source_ + ":" + std::to_string(LineOf(zone)) + ": " + tz.status().message()};
+      FailAt(source_, LineOf(zone), tz.status().message());
     }
     s.zone = *tz;
     if (const YAML::Node f = root["config-file"]) s.config_file = String(f, "config-file");
@@ -110,7 +105,7 @@ class ScheduleParser {
 
  private:
   [[noreturn]] void Fail(int line, const std::string& msg) const {
-    throw ParseFailure{source_ + ":" + std::to_string(line) + ": " + msg};
+    FailAt(source_, line, msg);
   }
 
   std::string String(const YAML::Node& n, const std::string& key) const {
@@ -312,22 +307,8 @@ std::vector<std::string> Schedule::ConfigNames() const {
 }
 
 StatusOr<Schedule> ParseSchedule(std::string_view text, std::string_view source, Env* env) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::ParserException& e) {
-    return Status::ParseError(std::string(source) + ":" + std::to_string(e.mark.line + 1) +
-                              ": malformed YAML: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    return Status::ParseError(std::string(source) + ": malformed YAML: " + e.what());
-  }
-  try {
-    return ScheduleParser(source, env).Parse(root);
-  } catch (const ParseFailure& f) {
-    return Status::ParseError(f.message);
-  } catch (const YAML::Exception& e) {
-    return Status::ParseError(std::string(source) + ": " + e.what());
-  }
+  return ParseYaml<Schedule>(text, source,
+                             [&](const YAML::Node& root) { return ScheduleParser(source, env).Parse(root); });
 }
 
 std::string ConfigFilePath(const Schedule& schedule, const std::string& schedule_path) {
