@@ -228,19 +228,22 @@ StatusOr<GpuModel> ParseGpuModel(std::string_view yaml_text, std::string_view so
 }
 
 const Catalog& Catalog::BuiltIn() {
-  static const Catalog* const kCatalog = [] {
-    auto* c = new Catalog();
+  // An object, not a pointer that is never deleted: libnvidia-ml.so.1 links this code, and a
+  // client that dlopens and dlcloses it repeatedly must get the memory back each time (a static
+  // in a shared object is destroyed at dlclose). Nothing uses the catalog after main returns.
+  static const Catalog kCatalog = [] {
+    Catalog c;
     for (const EmbeddedFile& f : BuiltinCatalogFiles()) {
       StatusOr<GpuModel> m = ParseGpuModel(f.text, f.name);
       if (!m.ok()) {
         std::cerr << "migkit: built-in GPU catalog is invalid: " << m.status().ToString() << "\n";
         std::abort();
       }
-      c->Add(std::move(m).value());
+      c.Add(std::move(m).value());
     }
     return c;
   }();
-  return *kCatalog;
+  return kCatalog;
 }
 
 StatusOr<Catalog> Catalog::Load() {
