@@ -9,6 +9,7 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "catalog/builtin_data.h"
 #include "core/strings.h"
@@ -227,23 +228,82 @@ StatusOr<GpuModel> ParseGpuModel(std::string_view yaml_text, std::string_view so
   }
 }
 
+namespace {
+
+// "A100-SXM4-40GB.yaml" -> "A100-SXM4-40GB" (catalog_test checks that it is the model's id).
+std::string_view IdOfFile(const EmbeddedFile& f) {
+  std::string_view name = f.name;
+  if (const size_t dot = name.rfind('.'); dot != std::string_view::npos) name = name.substr(0, dot);
+  return name;
+}
+
+}  // namespace
+
+// Copies and moves take the source's lock: another thread may be parsing into it.
+Catalog::Catalog(const Catalog& other) { *this = other; }
+
+Catalog::Catalog(Catalog&& other) noexcept { *this = std::move(other); }
+
+Catalog& Catalog::operator=(const Catalog& other) {
+  if (this == &other) return *this;
+  std::scoped_lock lock(mu_, other.mu_);
+  models_ = other.models_;
+  pending_ = other.pending_;
+  unparsed_ = other.unparsed_;
+  return *this;
+}
+
+Catalog& Catalog::operator=(Catalog&& other) noexcept {
+  if (this == &other) return *this;
+  std::scoped_lock lock(mu_, other.mu_);
+  models_ = std::exchange(other.models_, {});
+  pending_ = std::exchange(other.pending_, {});
+  unparsed_ = std::exchange(other.unparsed_, 0);
+  return *this;
+}
+
 const Catalog& Catalog::BuiltIn() {
   // An object, not a pointer that is never deleted: libnvidia-ml.so.1 links this code, and a
   // client that dlopens and dlcloses it repeatedly must get the memory back each time (a static
   // in a shared object is destroyed at dlclose). Nothing uses the catalog after main returns.
-  static const Catalog kCatalog = [] {
-    Catalog c;
-    for (const EmbeddedFile& f : BuiltinCatalogFiles()) {
-      StatusOr<GpuModel> m = ParseGpuModel(f.text, f.name);
-      if (!m.ok()) {
-        std::cerr << "migkit: built-in GPU catalog is invalid: " << m.status().ToString() << "\n";
-        std::abort();
-      }
-      c.Add(std::move(m).value());
-    }
-    return c;
-  }();
+  // The files are parsed on first use (see catalog.h).
+  static const Catalog kCatalog = FreshBuiltIn();
   return kCatalog;
+}
+
+Catalog Catalog::FreshBuiltIn() {
+  Catalog c;
+  for (const EmbeddedFile& f : BuiltinCatalogFiles()) {
+    c.models_.push_back(nullptr);
+    c.pending_.push_back(&f);
+    ++c.unparsed_;
+  }
+  return c;
+}
+
+const GpuModel* Catalog::ParsedLocked(size_t i) const {
+  if (models_[i] == nullptr) {
+    const EmbeddedFile& f = *pending_[i];
+    StatusOr<GpuModel> m = ParseGpuModel(f.text, f.name);
+    if (!m.ok()) {
+      std::cerr << "migkit: built-in GPU catalog is invalid: " << m.status().ToString() << "\n";
+      std::abort();
+    }
+    models_[i] = std::make_shared<const GpuModel>(std::move(m).value());
+    pending_[i] = nullptr;
+    --unparsed_;
+  }
+  return models_[i].get();
+}
+
+void Catalog::ParseAllLocked() const {
+  for (size_t i = 0; unparsed_ > 0 && i < models_.size(); ++i) ParsedLocked(i);
+}
+
+const std::vector<std::shared_ptr<const GpuModel>>& Catalog::models() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ParseAllLocked();
+  return models_;  // complete from here on: only non-const members change it
 }
 
 StatusOr<Catalog> Catalog::Load() {
@@ -256,6 +316,9 @@ StatusOr<Catalog> Catalog::Load() {
 }
 
 void Catalog::Add(GpuModel model) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // A model may replace a built-in one by any of its names' owner, so the built-ins must be known.
+  ParseAllLocked();
   auto shared = std::make_shared<const GpuModel>(std::move(model));
   for (auto& existing : models_) {
     if (EqualsIgnoreCase(existing->id, shared->id)) {
@@ -264,6 +327,7 @@ void Catalog::Add(GpuModel model) {
     }
   }
   models_.push_back(std::move(shared));
+  pending_.push_back(nullptr);
 }
 
 Status Catalog::AddFromPath(const std::string& path) {
@@ -296,6 +360,17 @@ Status Catalog::AddFromPath(const std::string& path) {
 
 const GpuModel* Catalog::Find(std::string_view name) const {
   const std::string wanted = Trim(name);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (unparsed_ > 0) {
+    // By id, parsing only that file. Exact: no model's product name or alias is another
+    // model's id (catalog_test), so the full search below would find the same model.
+    for (size_t i = 0; i < models_.size(); ++i) {
+      const bool id_match = models_[i] != nullptr ? EqualsIgnoreCase(models_[i]->id, wanted)
+                                                  : EqualsIgnoreCase(IdOfFile(*pending_[i]), wanted);
+      if (id_match) return ParsedLocked(i);
+    }
+    ParseAllLocked();
+  }
   for (const auto& m : models_) {
     if (EqualsIgnoreCase(m->id, wanted) || EqualsIgnoreCase(m->product_name, wanted)) return m.get();
   }
@@ -308,6 +383,8 @@ const GpuModel* Catalog::Find(std::string_view name) const {
 }
 
 const GpuModel* Catalog::FindByPciDeviceId(std::uint32_t pci_device_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ParseAllLocked();
   for (const auto& m : models_) {
     if (m->pci_device_id == pci_device_id) return m.get();
   }
@@ -315,8 +392,12 @@ const GpuModel* Catalog::FindByPciDeviceId(std::uint32_t pci_device_id) const {
 }
 
 std::vector<std::string> Catalog::Ids() const {
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> out;
-  for (const auto& m : models_) out.push_back(m->id);
+  for (size_t i = 0; i < models_.size(); ++i) {
+    out.emplace_back(models_[i] != nullptr ? std::string_view(models_[i]->id)
+                                           : IdOfFile(*pending_[i]));
+  }
   return out;
 }
 
