@@ -237,6 +237,29 @@ std::string_view IdOfFile(const EmbeddedFile& f) {
   return name;
 }
 
+// The top-level `product_name:` value of a built-in file, read without parsing the file: the
+// built-in files write it on one line as a plain or double-quoted scalar (catalog_test checks
+// that a lookup by every model's product name parses that one file only). Empty if absent.
+std::string_view ProductNameOfFile(const EmbeddedFile& f) {
+  constexpr std::string_view kKey = "product_name:";
+  const std::string_view text = f.text;
+  size_t at = 0;
+  while ((at = text.find(kKey, at)) != std::string_view::npos && at != 0 && text[at - 1] != '\n') {
+    at += kKey.size();
+  }
+  if (at == std::string_view::npos) return {};
+  const size_t begin = at + kKey.size();
+  std::string_view value = text.substr(begin, text.find('\n', begin) - begin);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r')) {
+    value.remove_suffix(1);
+  }
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    value = value.substr(1, value.size() - 2);
+  }
+  return value;
+}
+
 }  // namespace
 
 // Copies and moves take the source's lock: another thread may be parsing into it.
@@ -362,12 +385,16 @@ const GpuModel* Catalog::Find(std::string_view name) const {
   const std::string wanted = Trim(name);
   std::lock_guard<std::mutex> lock(mu_);
   if (unparsed_ > 0) {
-    // By id, parsing only that file. Exact: no model's product name or alias is another
-    // model's id (catalog_test), so the full search below would find the same model.
+    // By id or product name, parsing only the file that has it. Exact: no name of a model is a
+    // name of another (catalog_test), so the full search below would find the same model.
     for (size_t i = 0; i < models_.size(); ++i) {
-      const bool id_match = models_[i] != nullptr ? EqualsIgnoreCase(models_[i]->id, wanted)
-                                                  : EqualsIgnoreCase(IdOfFile(*pending_[i]), wanted);
-      if (id_match) return ParsedLocked(i);
+      const bool match =
+          models_[i] != nullptr
+              ? EqualsIgnoreCase(models_[i]->id, wanted) ||
+                    EqualsIgnoreCase(models_[i]->product_name, wanted)
+              : EqualsIgnoreCase(IdOfFile(*pending_[i]), wanted) ||
+                    EqualsIgnoreCase(ProductNameOfFile(*pending_[i]), wanted);
+      if (match) return ParsedLocked(i);
     }
     ParseAllLocked();
   }
@@ -389,6 +416,11 @@ const GpuModel* Catalog::FindByPciDeviceId(std::uint32_t pci_device_id) const {
     if (m->pci_device_id == pci_device_id) return m.get();
   }
   return nullptr;
+}
+
+size_t Catalog::parsed_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return models_.size() - unparsed_;
 }
 
 std::vector<std::string> Catalog::Ids() const {

@@ -5,9 +5,9 @@
 // MIGKIT_CATALOG adds models or replaces built-in ones with the same id, so a table can be
 // corrected without rebuilding. docs/catalog.md describes the file format.
 //
-// Built-in models are parsed on first use, one file at a time: a lookup by id (the file's name)
-// parses just that file, anything else (a product name, an alias, models(), a PCI device ID)
-// parses the rest. A process that only needs its node's models -- libnvidia-ml.so.1, migctl with
+// Built-in models are parsed on first use, one file at a time: a lookup by id (the file's name) or
+// product name parses just that file, anything else (an alias, models(), a PCI device ID) parses
+// the rest. A process that only needs its node's models -- libnvidia-ml.so.1, migctl with
 // the direct backend -- so parses one or two files instead of all of them.
 //
 // Thread-safety: a Catalog is logically immutable after construction (the deferred parsing is
@@ -63,6 +63,8 @@ class Catalog {
   /// Identifiers of all models, in catalog order.
   std::vector<std::string> Ids() const;
   const std::vector<std::shared_ptr<const GpuModel>>& models() const;
+  /// How many models are parsed so far (for tests and benchmarks of the deferred parsing).
+  size_t parsed_count() const;
 
  private:
   /// Parses built-in file i if it is still pending. REQUIRES: mu_ held.

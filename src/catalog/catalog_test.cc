@@ -441,6 +441,12 @@ TEST(Catalog, LookupsOnAnUnparsedCatalogMatchTheParsedOne) {
     }
   }
   for (const auto& m : parsed.models()) {
+    // Ids and product names are known without parsing: one lookup parses one file.
+    for (const std::string& name : {m->id, m->product_name}) {
+      const Catalog fresh = Catalog::FreshBuiltIn();
+      ASSERT_NE(fresh.Find(name), nullptr) << name;
+      EXPECT_EQ(fresh.parsed_count(), 1u) << name;
+    }
     const Catalog fresh = Catalog::FreshBuiltIn();
     const GpuModel* got = fresh.FindByPciDeviceId(m->pci_device_id);
     ASSERT_NE(got, nullptr) << m->id;
