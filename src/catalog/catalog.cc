@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -260,6 +261,26 @@ std::string_view ProductNameOfFile(const EmbeddedFile& f) {
   return value;
 }
 
+// Each built-in file is parsed at most once per process, and every catalog that needs it (copies
+// of BuiltIn() included) shares the result: a model has one address however it was found, as
+// when BuiltIn() parsed every file up front. Aborts on an invalid file (a build defect;
+// catalog_test parses them all).
+std::shared_ptr<const GpuModel> BuiltInModel(const EmbeddedFile& f) {
+  static std::mutex mu;
+  static std::map<const EmbeddedFile*, std::shared_ptr<const GpuModel>> parsed;
+  std::lock_guard<std::mutex> lock(mu);
+  std::shared_ptr<const GpuModel>& slot = parsed[&f];
+  if (slot == nullptr) {
+    StatusOr<GpuModel> m = ParseGpuModel(f.text, f.name);
+    if (!m.ok()) {
+      std::cerr << "migkit: built-in GPU catalog is invalid: " << m.status().ToString() << "\n";
+      std::abort();
+    }
+    slot = std::make_shared<const GpuModel>(std::move(m).value());
+  }
+  return slot;
+}
+
 }  // namespace
 
 // Copies and moves take the source's lock: another thread may be parsing into it.
@@ -306,13 +327,7 @@ Catalog Catalog::FreshBuiltIn() {
 
 const GpuModel* Catalog::ParsedLocked(size_t i) const {
   if (models_[i] == nullptr) {
-    const EmbeddedFile& f = *pending_[i];
-    StatusOr<GpuModel> m = ParseGpuModel(f.text, f.name);
-    if (!m.ok()) {
-      std::cerr << "migkit: built-in GPU catalog is invalid: " << m.status().ToString() << "\n";
-      std::abort();
-    }
-    models_[i] = std::make_shared<const GpuModel>(std::move(m).value());
+    models_[i] = BuiltInModel(*pending_[i]);
     pending_[i] = nullptr;
     --unparsed_;
   }

@@ -7,8 +7,9 @@
 //
 // Built-in models are parsed on first use, one file at a time: a lookup by id (the file's name) or
 // product name parses just that file, anything else (an alias, models(), a PCI device ID) parses
-// the rest. A process that only needs its node's models -- libnvidia-ml.so.1, migctl with
-// the direct backend -- so parses one or two files instead of all of them.
+// the rest. Each file is parsed at most once per process, whichever catalog (a copy of
+// BuiltIn(), Load()) needs it first. A process that only needs its node's models --
+// libnvidia-ml.so.1, migctl -- so parses one or two files instead of all of them.
 //
 // Thread-safety: a Catalog is logically immutable after construction (the deferred parsing is
 // internally locked); BuiltIn() is safe to call from any thread.
@@ -63,7 +64,8 @@ class Catalog {
   /// Identifiers of all models, in catalog order.
   std::vector<std::string> Ids() const;
   const std::vector<std::shared_ptr<const GpuModel>>& models() const;
-  /// How many models are parsed so far (for tests and benchmarks of the deferred parsing).
+  /// How many of this catalog's models are available so far, parsed by it or by another catalog
+  /// of this process (each built-in file is parsed once per process). For tests.
   size_t parsed_count() const;
 
  private:

@@ -451,6 +451,8 @@ TEST(Catalog, LookupsOnAnUnparsedCatalogMatchTheParsedOne) {
     const GpuModel* got = fresh.FindByPciDeviceId(m->pci_device_id);
     ASSERT_NE(got, nullptr) << m->id;
     EXPECT_EQ(got->id, m->id);
+    // One parse per file per process: every catalog hands out the same model object.
+    EXPECT_EQ(got, m.get());
   }
 }
 
