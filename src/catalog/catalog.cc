@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "catalog/builtin_data.h"
 #include "core/strings.h"
@@ -220,20 +222,119 @@ StatusOr<GpuModel> ParseGpuModel(std::string_view yaml_text, std::string_view so
   }
 }
 
-const Catalog& Catalog::BuiltIn() {
-  static const Catalog* const kCatalog = [] {
-    auto* c = new Catalog();
-    for (const EmbeddedFile& f : BuiltinCatalogFiles()) {
-      StatusOr<GpuModel> m = ParseGpuModel(f.text, f.name);
-      if (!m.ok()) {
-        std::cerr << "migkit: built-in GPU catalog is invalid: " << m.status().ToString() << "\n";
-        std::abort();
-      }
-      c->Add(std::move(m).value());
+namespace {
+
+// "A100-SXM4-40GB.yaml" -> "A100-SXM4-40GB" (catalog_test checks that it is the model's id).
+std::string_view IdOfFile(const EmbeddedFile& f) {
+  std::string_view name = f.name;
+  if (const size_t dot = name.rfind('.'); dot != std::string_view::npos) name = name.substr(0, dot);
+  return name;
+}
+
+// The top-level `product_name:` value of a built-in file, read without parsing the file: the
+// built-in files write it on one line as a plain or double-quoted scalar (catalog_test checks
+// that a lookup by every model's product name parses that one file only). Empty if absent.
+std::string_view ProductNameOfFile(const EmbeddedFile& f) {
+  constexpr std::string_view kKey = "product_name:";
+  const std::string_view text = f.text;
+  size_t at = 0;
+  while ((at = text.find(kKey, at)) != std::string_view::npos && at != 0 && text[at - 1] != '\n') {
+    at += kKey.size();
+  }
+  if (at == std::string_view::npos) return {};
+  const size_t begin = at + kKey.size();
+  std::string_view value = text.substr(begin, text.find('\n', begin) - begin);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r')) {
+    value.remove_suffix(1);
+  }
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    value = value.substr(1, value.size() - 2);
+  }
+  return value;
+}
+
+// Each built-in file is parsed at most once per process, and every catalog that needs it (copies
+// of BuiltIn() included) shares the result: a model has one address however it was found, as
+// when BuiltIn() parsed every file up front. Aborts on an invalid file (a build defect;
+// catalog_test parses them all).
+std::shared_ptr<const GpuModel> BuiltInModel(const EmbeddedFile& f) {
+  static std::mutex mu;
+  static std::map<const EmbeddedFile*, std::shared_ptr<const GpuModel>> parsed;
+  std::lock_guard<std::mutex> lock(mu);
+  std::shared_ptr<const GpuModel>& slot = parsed[&f];
+  if (slot == nullptr) {
+    StatusOr<GpuModel> m = ParseGpuModel(f.text, f.name);
+    if (!m.ok()) {
+      std::cerr << "migkit: built-in GPU catalog is invalid: " << m.status().ToString() << "\n";
+      std::abort();
     }
-    return c;
-  }();
-  return *kCatalog;
+    slot = std::make_shared<const GpuModel>(std::move(m).value());
+  }
+  return slot;
+}
+
+}  // namespace
+
+// Copies and moves take the source's lock: another thread may be parsing into it.
+Catalog::Catalog(const Catalog& other) { *this = other; }
+
+Catalog::Catalog(Catalog&& other) noexcept { *this = std::move(other); }
+
+Catalog& Catalog::operator=(const Catalog& other) {
+  if (this == &other) return *this;
+  std::scoped_lock lock(mu_, other.mu_);
+  models_ = other.models_;
+  pending_ = other.pending_;
+  unparsed_ = other.unparsed_;
+  return *this;
+}
+
+Catalog& Catalog::operator=(Catalog&& other) noexcept {
+  if (this == &other) return *this;
+  std::scoped_lock lock(mu_, other.mu_);
+  models_ = std::exchange(other.models_, {});
+  pending_ = std::exchange(other.pending_, {});
+  unparsed_ = std::exchange(other.unparsed_, 0);
+  return *this;
+}
+
+const Catalog& Catalog::BuiltIn() {
+  // An object, not a pointer that is never deleted: libnvidia-ml.so.1 links this code, and a
+  // client that dlopens and dlcloses it repeatedly must get the memory back each time (a static
+  // in a shared object is destroyed at dlclose). Nothing uses the catalog after main returns.
+  // The files are parsed on first use (see catalog.h).
+  static const Catalog kCatalog = FreshBuiltIn();
+  return kCatalog;
+}
+
+Catalog Catalog::FreshBuiltIn() {
+  Catalog c;
+  for (const EmbeddedFile& f : BuiltinCatalogFiles()) {
+    c.models_.push_back(nullptr);
+    c.pending_.push_back(&f);
+    ++c.unparsed_;
+  }
+  return c;
+}
+
+const GpuModel* Catalog::ParsedLocked(size_t i) const {
+  if (models_[i] == nullptr) {
+    models_[i] = BuiltInModel(*pending_[i]);
+    pending_[i] = nullptr;
+    --unparsed_;
+  }
+  return models_[i].get();
+}
+
+void Catalog::ParseAllLocked() const {
+  for (size_t i = 0; unparsed_ > 0 && i < models_.size(); ++i) ParsedLocked(i);
+}
+
+const std::vector<std::shared_ptr<const GpuModel>>& Catalog::models() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ParseAllLocked();
+  return models_;  // complete from here on: only non-const members change it
 }
 
 StatusOr<Catalog> Catalog::Load() {
@@ -246,6 +347,9 @@ StatusOr<Catalog> Catalog::Load() {
 }
 
 void Catalog::Add(GpuModel model) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // A model may replace a built-in one by any of its names' owner, so the built-ins must be known.
+  ParseAllLocked();
   auto shared = std::make_shared<const GpuModel>(std::move(model));
   for (auto& existing : models_) {
     if (EqualsIgnoreCase(existing->id, shared->id)) {
@@ -254,6 +358,7 @@ void Catalog::Add(GpuModel model) {
     }
   }
   models_.push_back(std::move(shared));
+  pending_.push_back(nullptr);
 }
 
 Status Catalog::AddFromPath(const std::string& path) {
@@ -286,6 +391,21 @@ Status Catalog::AddFromPath(const std::string& path) {
 
 const GpuModel* Catalog::Find(std::string_view name) const {
   const std::string wanted = Trim(name);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (unparsed_ > 0) {
+    // By id or product name, parsing only the file that has it. Exact: no name of a model is a
+    // name of another (catalog_test), so the full search below would find the same model.
+    for (size_t i = 0; i < models_.size(); ++i) {
+      const bool match =
+          models_[i] != nullptr
+              ? EqualsIgnoreCase(models_[i]->id, wanted) ||
+                    EqualsIgnoreCase(models_[i]->product_name, wanted)
+              : EqualsIgnoreCase(IdOfFile(*pending_[i]), wanted) ||
+                    EqualsIgnoreCase(ProductNameOfFile(*pending_[i]), wanted);
+      if (match) return ParsedLocked(i);
+    }
+    ParseAllLocked();
+  }
   for (const auto& m : models_) {
     if (EqualsIgnoreCase(m->id, wanted) || EqualsIgnoreCase(m->product_name, wanted)) return m.get();
   }
@@ -298,15 +418,26 @@ const GpuModel* Catalog::Find(std::string_view name) const {
 }
 
 const GpuModel* Catalog::FindByPciDeviceId(std::uint32_t pci_device_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ParseAllLocked();
   for (const auto& m : models_) {
     if (m->pci_device_id == pci_device_id) return m.get();
   }
   return nullptr;
 }
 
+size_t Catalog::parsed_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return models_.size() - unparsed_;
+}
+
 std::vector<std::string> Catalog::Ids() const {
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> out;
-  for (const auto& m : models_) out.push_back(m->id);
+  for (size_t i = 0; i < models_.size(); ++i) {
+    out.emplace_back(models_[i] != nullptr ? std::string_view(models_[i]->id)
+                                           : IdOfFile(*pending_[i]));
+  }
   return out;
 }
 

@@ -5,13 +5,20 @@
 // MIGKIT_CATALOG adds models or replaces built-in ones with the same id, so a table can be
 // corrected without rebuilding. docs/catalog.md describes the file format.
 //
-// Thread-safety: a Catalog is immutable after construction; BuiltIn() is safe to call from any
-// thread.
+// Built-in models are parsed on first use, one file at a time: a lookup by id (the file's name) or
+// product name parses just that file, anything else (an alias, models(), a PCI device ID) parses
+// the rest. Each file is parsed at most once per process, whichever catalog (a copy of
+// BuiltIn(), Load()) needs it first. A process that only needs its node's models --
+// libnvidia-ml.so.1, migctl -- so parses one or two files instead of all of them.
+//
+// Thread-safety: a Catalog is logically immutable after construction (the deferred parsing is
+// internally locked); BuiltIn() is safe to call from any thread.
 #ifndef MIGKIT_CATALOG_CATALOG_H_
 #define MIGKIT_CATALOG_CATALOG_H_
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,13 +32,21 @@ namespace migkit {
 /// Errors are kParseError naming the line, the key and what would be valid.
 StatusOr<GpuModel> ParseGpuModel(std::string_view yaml_text, std::string_view source);
 
+struct EmbeddedFile;
+
 class Catalog {
  public:
   Catalog() = default;
+  Catalog(const Catalog& other);
+  Catalog& operator=(const Catalog& other);
+  Catalog(Catalog&& other) noexcept;
+  Catalog& operator=(Catalog&& other) noexcept;
 
   /// The models compiled into the binary. Aborts at start-up if a built-in file is invalid (a
   /// build defect; catalog_test catches it first).
   static const Catalog& BuiltIn();
+  /// A new catalog of the built-in models, none parsed yet (BuiltIn() is one, shared).
+  static Catalog FreshBuiltIn();
 
   /// The built-in models plus the file or directory of *.yaml files named by MIGKIT_CATALOG (when
   /// set). Errors name the bad file and line.
@@ -48,10 +63,22 @@ class Catalog {
   const GpuModel* FindByPciDeviceId(std::uint32_t pci_device_id) const;
   /// Identifiers of all models, in catalog order.
   std::vector<std::string> Ids() const;
-  const std::vector<std::shared_ptr<const GpuModel>>& models() const { return models_; }
+  const std::vector<std::shared_ptr<const GpuModel>>& models() const;
+  /// How many of this catalog's models are available so far, parsed by it or by another catalog
+  /// of this process (each built-in file is parsed once per process). For tests.
+  size_t parsed_count() const;
 
  private:
-  std::vector<std::shared_ptr<const GpuModel>> models_;
+  /// Parses built-in file i if it is still pending. REQUIRES: mu_ held.
+  const GpuModel* ParsedLocked(size_t i) const;
+  /// Parses every pending built-in file. REQUIRES: mu_ held.
+  void ParseAllLocked() const;
+
+  mutable std::mutex mu_;
+  // models_[i] is null while pending_[i], a built-in file named "<id>.yaml", is not parsed yet.
+  mutable std::vector<std::shared_ptr<const GpuModel>> models_;
+  mutable std::vector<const EmbeddedFile*> pending_;
+  mutable size_t unparsed_ = 0;
 };
 
 }  // namespace migkit

@@ -412,6 +412,50 @@ TEST(Catalog, NamesAndAliasesAreUnique) {
   }
 }
 
+// A lookup by id parses only the file named after it; that is exact only if the names agree.
+TEST(Catalog, BuiltInFilesAreNamedAfterTheirModelIds) {
+  const std::vector<std::string> ids = Catalog::FreshBuiltIn().Ids();  // from the file names
+  const auto& models = Catalog::BuiltIn().models();
+  ASSERT_EQ(ids.size(), models.size());
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], models[i]->id);
+}
+
+// Deferred parsing finds what a fully parsed catalog finds, for every name of every model, and
+// for names of none.
+TEST(Catalog, LookupsOnAnUnparsedCatalogMatchTheParsedOne) {
+  const Catalog& parsed = Catalog::BuiltIn();
+  std::vector<std::string> names = {"no-such-gpu", ""};
+  for (const auto& m : parsed.models()) {
+    names.push_back(m->id);
+    names.push_back(ToLower(m->id));
+    names.push_back(m->product_name);
+    names.insert(names.end(), m->aliases.begin(), m->aliases.end());
+  }
+  for (const std::string& name : names) {
+    const Catalog fresh = Catalog::FreshBuiltIn();
+    const GpuModel* got = fresh.Find(name);
+    const GpuModel* want = parsed.Find(name);
+    ASSERT_EQ(got == nullptr, want == nullptr) << name;
+    if (want != nullptr) {
+      EXPECT_EQ(got->id, want->id) << name;
+    }
+  }
+  for (const auto& m : parsed.models()) {
+    // Ids and product names are known without parsing: one lookup parses one file.
+    for (const std::string& name : {m->id, m->product_name}) {
+      const Catalog fresh = Catalog::FreshBuiltIn();
+      ASSERT_NE(fresh.Find(name), nullptr) << name;
+      EXPECT_EQ(fresh.parsed_count(), 1u) << name;
+    }
+    const Catalog fresh = Catalog::FreshBuiltIn();
+    const GpuModel* got = fresh.FindByPciDeviceId(m->pci_device_id);
+    ASSERT_NE(got, nullptr) << m->id;
+    EXPECT_EQ(got->id, m->id);
+    // One parse per file per process: every catalog hands out the same model object.
+    EXPECT_EQ(got, m.get());
+  }
+}
+
 TEST(Catalog, ProfileIdsNamesAndIndexesAreUnique) {
   for (const auto& m : Catalog::BuiltIn().models()) {
     SCOPED_TRACE(m->id);

@@ -18,6 +18,7 @@ enum class ExitCode : int {
   kFailed = 1,       // the operation was refused or failed (a driver error)
   kUsage = 2,        // bad flags or arguments, unknown profile, GPU index out of range
   kEnvironment = 3,  // corrupt or unreadable state, bad MIGKIT_* variable, catalog error
+  kInternal = 4,     // an unexpected internal error (a bug in migctl, or out of memory)
 };
 
 /// The exit code for a failed backend operation: kEnvironment for migkit-only codes (kCorruption,
@@ -40,7 +41,8 @@ inline constexpr std::string_view kExitCodesHelp =
     "  1  the operation was refused or failed (the driver's error is printed, e.g. Insufficient\n"
     "     Resources, In use by another client, Not Supported)\n"
     "  2  usage error: bad flags or arguments, unknown profile, GPU index out of range\n"
-    "  3  environment or state error: corrupt state file, bad MIGKIT_EMULATE, catalog error";
+    "  3  environment or state error: corrupt state file, bad MIGKIT_EMULATE, catalog error\n"
+    "  4  internal error: a bug in migctl or out of memory (the message says which)";
 
 }  // namespace migkit::cli
 

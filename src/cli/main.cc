@@ -4,6 +4,8 @@
 // declares its arguments and returns its handler. All MIG logic lives in the libraries.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <exception>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -113,4 +115,24 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace migkit::cli
 
-int main(int argc, char** argv) { return migkit::cli::Main(argc, argv); }
+// Commands report failures as a Status and an exit code; an exception reaching this point is a
+// bug (or memory ran out). It must not escape main: std::terminate would abort with a core dump and
+// a status scripts cannot tell from a crash. Output already written is flushed before the message.
+int main(int argc, char** argv) {
+  // Printed inside each handler: the exception object (and its what()) ends with the handler.
+  const auto internal_error = [](const char* what) {
+    std::fflush(stdout);
+    std::fprintf(stderr,
+                 "migctl: internal error: %s (a bug; please report it with the command)\n", what);
+    return static_cast<int>(migkit::cli::ExitCode::kInternal);
+  };
+  try {
+    return migkit::cli::Main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    return internal_error("out of memory");
+  } catch (const std::exception& e) {
+    return internal_error(e.what());
+  } catch (...) {
+    return internal_error("an exception that is not a std::exception");
+  }
+}

@@ -1,6 +1,8 @@
 #include "emu/emulated_node.h"
 
 #include <cstdlib>
+#include <memory>
+#include <utility>
 
 #include "core/uuid.h"
 
@@ -60,6 +62,11 @@ StatusOr<std::unique_ptr<EmulatedNode>> EmulatedNode::Open(Env* env, const Catal
     StatusOr<NodeState> state = ParseNodeState(text, *catalog, node->state_path());
     if (!state.ok()) return state.status();
     spec = state->spec;
+    // Under the exclusive lock the file cannot change between the read and this: cache the parse
+    // so that the node's first query does not parse it again.
+    StatusOr<std::unique_ptr<FileVersion>> version = env->OpenVersion(node->state_path());
+    node->Remember(std::make_shared<const NodeState>(std::move(state).value()),
+                   version.ok() ? std::move(version).value() : nullptr);
     if (options.spec.has_value() && !(*options.spec == spec)) {
       return Status::InvalidArgument(
           "MIGKIT_EMULATE asks for " + options.spec->ToString() + " but " + node->state_dir_ +
@@ -95,10 +102,36 @@ StatusOr<NodeState> EmulatedNode::ReadStateLocked() {
   return ParseNodeState(text, *catalog_, state_path());
 }
 
+void EmulatedNode::Remember(std::shared_ptr<const NodeState> state,
+                            std::unique_ptr<FileVersion> version) {
+  if (version == nullptr) {
+    cached_.reset();
+    cached_version_.reset();
+    return;
+  }
+  cached_ = std::move(state);
+  cached_version_ = std::move(version);
+}
+
+StatusOr<std::shared_ptr<const NodeState>> EmulatedNode::Snapshot() {
+  if (cached_ != nullptr && cached_version_->IsCurrent()) return cached_;
+  // No lock is needed for a consistent snapshot: every writer replaces node.json by renaming a
+  // complete, fsynced temporary over it (Env::WriteFileAtomic) and never writes the file in place,
+  // so one open() sees either the old or the new file, whole. The version is taken *before* the
+  // read: if the file is replaced in between, we hold newer content under an older version, which
+  // only costs a second read on the next call -- never an outdated state under a current version.
+  StatusOr<std::unique_ptr<FileVersion>> version = env_->OpenVersion(state_path());
+  StatusOr<NodeState> state = ReadStateLocked();
+  if (!state.ok()) return state.status();
+  auto shared = std::make_shared<const NodeState>(std::move(state).value());
+  Remember(shared, version.ok() ? std::move(version).value() : nullptr);
+  return shared;
+}
+
 StatusOr<NodeState> EmulatedNode::Load() {
-  StatusOr<std::unique_ptr<FileLock>> lock = env_->Lock(lock_path(), /*exclusive=*/false);
-  if (!lock.ok()) return lock.status();
-  return ReadStateLocked();
+  StatusOr<std::shared_ptr<const NodeState>> state = Snapshot();
+  if (!state.ok()) return state.status();
+  return **state;
 }
 
 Status EmulatedNode::Update(const std::function<Status(NodeState*)>& fn) {
@@ -118,6 +151,11 @@ Status EmulatedNode::Update(const std::function<Status(NodeState*)>& fn) {
   }
   if (*state == before) return result;
   MIGKIT_RETURN_IF_ERROR(env_->WriteFileAtomic(state_path(), SerializeNodeState(*state)));
+  // Still under the exclusive lock, so the file is the one just written: cache it, and the next
+  // query need not parse what this process wrote.
+  StatusOr<std::unique_ptr<FileVersion>> written = env_->OpenVersion(state_path());
+  Remember(std::make_shared<const NodeState>(std::move(state).value()),
+           written.ok() ? std::move(written).value() : nullptr);
   return result;
 }
 

@@ -6,6 +6,10 @@
 // processes never lose an update, a crash leaves either the old or the new state, and a failed
 // operation leaves the file byte-for-byte unchanged.
 //
+// Reads are cached: the node keeps the state it last parsed, with the file version it came from
+// (Env::OpenVersion), and parses again only when node.json has been replaced or changed -- so a
+// query costs one stat() on an unchanged node and still sees another process's change at once.
+//
 // Thread-safety: one EmulatedNode per thread; any number of processes.
 #ifndef MIGKIT_EMU_EMULATED_NODE_H_
 #define MIGKIT_EMU_EMULATED_NODE_H_
@@ -66,8 +70,11 @@ class EmulatedNode : public Backend {
                                                   std::optional<int> start) override;
   Status DestroyComputeInstance(int gpu, int gi_id, int ci_id) override;
 
-  /// The current state, read under a shared lock.
+  /// The current state (a copy of Snapshot()).
   StatusOr<NodeState> Load();
+  /// The current state, shared and immutable: the cached parse while node.json is unchanged,
+  /// else the file read and parsed again. Takes no lock (see the definition).
+  StatusOr<std::shared_ptr<const NodeState>> Snapshot();
   /// Runs `fn` on the state under the exclusive lock. The state is written back only when `fn`
   /// returns OK; either way the result of `fn` is returned.
   Status Update(const std::function<Status(NodeState*)>& fn);
@@ -87,6 +94,8 @@ class EmulatedNode : public Backend {
 
   std::string lock_path() const { return state_dir_ + "/node.lock"; }
   StatusOr<NodeState> ReadStateLocked();
+  /// Remembers `state` as the content of `version` (nullptr: not cacheable).
+  void Remember(std::shared_ptr<const NodeState> state, std::unique_ptr<FileVersion> version);
   /// Fires a per-process rule first, then a shared one (which is then persisted by Update).
   Status Fault(NodeState* state, FaultOp op, int gpu);
   static Status CheckGpu(const NodeState& state, int gpu);
@@ -96,6 +105,10 @@ class EmulatedNode : public Backend {
   std::string state_dir_;
   std::vector<FaultRule> process_faults_;
   std::string description_;
+  // The last state parsed and the version of node.json it was parsed from; cached_ is null
+  // until the first read and whenever the version could not be determined.
+  std::shared_ptr<const NodeState> cached_;
+  std::unique_ptr<FileVersion> cached_version_;
 };
 
 }  // namespace migkit

@@ -191,6 +191,61 @@ TEST_F(EmulatedNodeTest, ActivationFaultKeepsModePendingOnHopper) {
   EXPECT_TRUE((*node->Gpus())[0].state.mig_current);
 }
 
+TEST_F(EmulatedNodeTest, UnchangedStateIsNotParsedAgain) {
+  auto node = Open("2xH100-SXM5-80GB");
+  StatusOr<std::shared_ptr<const NodeState>> first = node->Snapshot();
+  StatusOr<std::shared_ptr<const NodeState>> second = node->Snapshot();
+  ASSERT_TRUE(first.ok() && second.ok());
+  // The same object: the file was not read and parsed again.
+  EXPECT_EQ(first->get(), second->get());
+}
+
+TEST_F(EmulatedNodeTest, SnapshotSeesAnotherWritersChangeOnTheNextCall) {
+  auto reader = Open("2xH100-SXM5-80GB");
+  auto writer = Open(nullptr);
+  ASSERT_FALSE((*reader->Snapshot())->gpus[1].state.mig_current);
+  Status activation;
+  ASSERT_TRUE(writer->SetMigMode(1, true, &activation).ok());
+  EXPECT_TRUE((*reader->Snapshot())->gpus[1].state.mig_current);
+  ASSERT_TRUE(writer->CreateGpuInstance(1, 19, std::nullopt).ok());
+  EXPECT_EQ((*reader->Snapshot())->gpus[1].state.gpu_instances.size(), 1u);
+  ASSERT_TRUE(writer->AddFault({FaultOp::kReset, 0, Code::kInUse, 1}).ok());
+  EXPECT_EQ((*reader->Snapshot())->faults.size(), 1u);
+}
+
+TEST_F(EmulatedNodeTest, SnapshotSeesAReplacementOfTheSameSize) {
+  // Two versions of the same size written in quick succession (same timestamp tick): only the
+  // file's identity tells them apart.
+  auto reader = Open("H100-SXM5-80GB");
+  const NodeState before = **reader->Snapshot();
+  NodeState changed = before;
+  ASSERT_FALSE(changed.gpus[0].uuid.empty());
+  changed.gpus[0].uuid.back() = changed.gpus[0].uuid.back() == '0' ? '1' : '0';
+  const std::string text = SerializeNodeState(changed);
+  ASSERT_EQ(text.size(), SerializeNodeState(before).size());
+  ASSERT_TRUE(Env::Default()->WriteFileAtomic(dir_.path() + "/node.json", text).ok());
+  EXPECT_EQ((*reader->Snapshot())->gpus[0].uuid, changed.gpus[0].uuid);
+}
+
+TEST_F(EmulatedNodeTest, ReadingTakesNoLock) {
+  // A reader sees a consistent file without the lock (writers rename whole files into place), so
+  // a writer holding the exclusive lock does not stall queries.
+  auto node = Open("H100-SXM5-80GB");
+  auto other = Open(nullptr);
+  StatusOr<std::unique_ptr<FileLock>> held = Env::Default()->Lock(dir_.path() + "/node.lock", true);
+  ASSERT_TRUE(held.ok());
+  StatusOr<NodeState> state = other->Load();
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  EXPECT_EQ(state->gpus.size(), 1u);
+}
+
+TEST_F(EmulatedNodeTest, SnapshotReportsAFileCorruptedAfterOpen) {
+  auto node = Open("H100-SXM5-80GB");
+  ASSERT_TRUE(node->Snapshot().ok());
+  ASSERT_TRUE(Env::Default()->WriteFileAtomic(dir_.path() + "/node.json", "{").ok());
+  EXPECT_EQ(node->Snapshot().status().code(), Code::kCorruption);
+}
+
 TEST_F(EmulatedNodeTest, ConcurrentProcessesLoseNoUpdates) {
   {
     auto node = Open("A100-SXM4-40GB,H100-SXM5-80GB");

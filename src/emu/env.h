@@ -26,6 +26,22 @@ class FileLock {
   virtual ~FileLock() = default;
 };
 
+/// One version of a file: the file `path` named when it was opened, held open so that its
+/// identity (device and inode number) cannot be given to another file while this object lives.
+/// Callers cache what they parsed from a file and re-read only when the version is no longer
+/// current -- one stat() instead of a read and a parse.
+class FileVersion {
+ public:
+  FileVersion() = default;
+  FileVersion(const FileVersion&) = delete;
+  FileVersion& operator=(const FileVersion&) = delete;
+  virtual ~FileVersion() = default;
+  /// True while the path still names this file, unchanged: same device and inode (a file
+  /// replaced by rename has a new one; the pin keeps the old number from being reused), and the
+  /// same size, modification and status-change times (these catch an in-place write).
+  virtual bool IsCurrent() const = 0;
+};
+
 class Env {
  public:
   Env() = default;
@@ -33,7 +49,7 @@ class Env {
   Env& operator=(const Env&) = delete;
   virtual ~Env() = default;
 
-  /// The process-wide POSIX environment. Never deleted.
+  /// The process-wide POSIX environment (destroyed at exit, or at dlclose of a library).
   static Env* Default();
 
   /// Reads the whole file. kNotFound if it does not exist, kIoError on other failures.
@@ -48,6 +64,12 @@ class Env {
   virtual StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path, bool exclusive) = 0;
   /// Microseconds since the Unix epoch.
   virtual std::int64_t NowMicros() = 0;
+  /// The version of `path` as it is now. kNotFound if it does not exist; kNotSupported from an
+  /// Env that cannot tell versions apart (callers then read the file every time).
+  virtual StatusOr<std::unique_ptr<FileVersion>> OpenVersion(const std::string& path) {
+    (void)path;
+    return Status::NotSupported("this Env does not track file versions");
+  }
 };
 
 /// Forwards every call to a target Env; subclass it to override single calls (fault injection).
@@ -68,6 +90,9 @@ class EnvWrapper : public Env {
     return target_->Lock(path, exclusive);
   }
   std::int64_t NowMicros() override { return target_->NowMicros(); }
+  StatusOr<std::unique_ptr<FileVersion>> OpenVersion(const std::string& path) override {
+    return target_->OpenVersion(path);
+  }
 
  private:
   Env* target_;

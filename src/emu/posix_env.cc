@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <utility>
 
 #include "emu/env.h"
 
@@ -29,6 +30,32 @@ class PosixFileLock : public FileLock {
 
  private:
   int fd_;
+};
+
+bool SameFile(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_size == b.st_size &&
+         a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec &&
+         a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+}
+
+class PosixFileVersion : public FileVersion {
+ public:
+  PosixFileVersion(std::string path, int fd, const struct stat& st)
+      : path_(std::move(path)), fd_(fd), stat_(st) {}
+  ~PosixFileVersion() override { ::close(fd_); }
+
+  bool IsCurrent() const override {
+    // The open descriptor keeps the inode allocated, so a file that replaced ours (rename) cannot
+    // carry its inode number. Timestamps alone would not do: they advance in clock ticks of a few
+    // milliseconds, and two writes within one tick can produce files of the same size.
+    struct stat now;
+    return ::stat(path_.c_str(), &now) == 0 && SameFile(now, stat_);
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+  struct stat stat_;
 };
 
 class PosixEnv : public Env {
@@ -115,6 +142,23 @@ class PosixEnv : public Env {
     return std::unique_ptr<FileLock>(new PosixFileLock(fd));
   }
 
+  StatusOr<std::unique_ptr<FileVersion>> OpenVersion(const std::string& path) override {
+    // O_PATH: the descriptor only pins the inode; it needs no read permission and cannot block
+    // (a FIFO is not opened for reading).
+    int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT) return Status::NotFound(path + ": no such file");
+      return Status::IoError(Errno(path, "cannot open"));
+    }
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      Status s = Status::IoError(Errno(path, "cannot stat"));
+      ::close(fd);
+      return s;
+    }
+    return std::unique_ptr<FileVersion>(new PosixFileVersion(path, fd, st));
+  }
+
   std::int64_t NowMicros() override {
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -125,8 +169,10 @@ class PosixEnv : public Env {
 }  // namespace
 
 Env* Env::Default() {
-  static Env* const kEnv = new PosixEnv();
-  return kEnv;
+  // A static object rather than a leaked pointer, so that each dlclose of libnvidia-ml.so.1 frees
+  // it; PosixEnv holds no state, so a use during exit-time destruction would still be harmless.
+  static PosixEnv env;
+  return &env;
 }
 
 }  // namespace migkit

@@ -38,14 +38,68 @@ void LogFailure(const char* function, const Status& status) {
   std::fprintf(stderr, "migkit libnvidia-ml: %s: %s\n", function, status.ToString().c_str());
 }
 
-nvmlReturn_t ToNvmlReturn(const Status& status) {
-  const int code = static_cast<int>(status.code());
-  // Code values below 1000 are nvmlReturn_t values (core/status.h); the rest are migkit's own.
-  if (code < 1000) return static_cast<nvmlReturn_t>(code);
+void LogException(const char* function, const char* what) noexcept {
+  std::fprintf(stderr, "migkit libnvidia-ml: %s: internal error: %s\n", function, what);
+}
+
+namespace {
+
+// Each migkit Code by name to its NVML return code. The switch has no default, so -Wswitch
+// (an error with MIGKIT_WERROR) fails the build when a Code is added without a mapping here.
+constexpr nvmlReturn_t NvmlReturnFor(Code code) {
+  switch (code) {
+    case Code::kOk: return NVML_SUCCESS;
+    case Code::kUninitialized: return NVML_ERROR_UNINITIALIZED;
+    case Code::kInvalidArgument: return NVML_ERROR_INVALID_ARGUMENT;
+    case Code::kNotSupported: return NVML_ERROR_NOT_SUPPORTED;
+    case Code::kNoPermission: return NVML_ERROR_NO_PERMISSION;
+    case Code::kAlreadyInitialized: return NVML_ERROR_ALREADY_INITIALIZED;
+    case Code::kNotFound: return NVML_ERROR_NOT_FOUND;
+    case Code::kInsufficientSize: return NVML_ERROR_INSUFFICIENT_SIZE;
+    case Code::kTimeout: return NVML_ERROR_TIMEOUT;
+    case Code::kResetRequired: return NVML_ERROR_RESET_REQUIRED;
+    case Code::kInUse: return NVML_ERROR_IN_USE;
+    case Code::kInsufficientResources: return NVML_ERROR_INSUFFICIENT_RESOURCES;
+    case Code::kArgumentVersionMismatch: return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    case Code::kUnknown: return NVML_ERROR_UNKNOWN;
+    // migkit-only codes: NVML has nothing closer.
+    case Code::kCorruption:
+    case Code::kIoError:
+    case Code::kParseError:
+      return NVML_ERROR_UNKNOWN;
+  }
   return NVML_ERROR_UNKNOWN;
 }
 
-const char* ErrorString(nvmlReturn_t result) {
+// core/status.h promises that every Code NVML has is numbered like nvmlReturn_t (migctl prints
+// and compares them as such); these tie each number to nvml_abi.h's.
+constexpr bool NumberedLikeNvml(Code code) {
+  return static_cast<int>(code) == static_cast<int>(NvmlReturnFor(code));
+}
+static_assert(NumberedLikeNvml(Code::kOk));
+static_assert(NumberedLikeNvml(Code::kUninitialized));
+static_assert(NumberedLikeNvml(Code::kInvalidArgument));
+static_assert(NumberedLikeNvml(Code::kNotSupported));
+static_assert(NumberedLikeNvml(Code::kNoPermission));
+static_assert(NumberedLikeNvml(Code::kAlreadyInitialized));
+static_assert(NumberedLikeNvml(Code::kNotFound));
+static_assert(NumberedLikeNvml(Code::kInsufficientSize));
+static_assert(NumberedLikeNvml(Code::kTimeout));
+static_assert(NumberedLikeNvml(Code::kResetRequired));
+static_assert(NumberedLikeNvml(Code::kInUse));
+static_assert(NumberedLikeNvml(Code::kInsufficientResources));
+static_assert(NumberedLikeNvml(Code::kArgumentVersionMismatch));
+static_assert(NumberedLikeNvml(Code::kUnknown));
+// The migkit-only codes must not collide with any NVML number.
+static_assert(static_cast<int>(Code::kCorruption) >= 1000 &&
+              static_cast<int>(Code::kIoError) >= 1000 &&
+              static_cast<int>(Code::kParseError) >= 1000);
+
+}  // namespace
+
+nvmlReturn_t ToNvmlReturn(const Status& status) noexcept { return NvmlReturnFor(status.code()); }
+
+const char* ErrorString(nvmlReturn_t result) noexcept {
   // The texts of the real nvmlErrorString (DCGM's copy, mig-facts.md §6.1).
   switch (result) {
     case NVML_SUCCESS:
@@ -186,12 +240,12 @@ nvmlComputeInstance_t Library::ComputeInstanceHandle(int gpu, int gi_id, int ci_
 }
 
 StatusOr<const NodeState*> Call::State() {
-  if (!state_.has_value()) {
-    StatusOr<NodeState> loaded = lib_->node().Load();
+  if (state_ == nullptr) {
+    StatusOr<std::shared_ptr<const NodeState>> loaded = lib_->node().Snapshot();
     if (!loaded.ok()) return loaded.status();
-    state_.emplace(std::move(loaded).value());
+    state_ = std::move(loaded).value();
   }
-  return &*state_;
+  return state_.get();
 }
 
 StatusOr<GpuRef> Call::Gpu(nvmlDevice_t d) {

@@ -1,8 +1,9 @@
 // Library: the per-process state behind migkit's libnvidia-ml.so.1.
 //
-// The library holds no MIG state of its own: every call re-reads the emulated node's persistent
-// state (node.json, via EmulatedNode), so a change made by migctl or another NVML process is seen
-// on the next call, and every change goes through EmulatedNode so that injected faults fire.
+// The library holds no MIG state of its own: every call takes the emulated node's current state
+// (EmulatedNode::Snapshot: the cached parse of node.json, re-read only when the file changed), so a
+// change made by migctl or another NVML process is seen on the next call, and every change goes
+// through EmulatedNode so that injected faults fire.
 // What it does keep per process:
 //   * the init reference count and the opened EmulatedNode;
 //   * handle objects. A handle names *what* it refers to -- a GPU index, (GPU, GI ID),
@@ -75,10 +76,10 @@ Status CopyString(std::string_view text, char* buffer, unsigned int length);
 
 /// The single conversion from a migkit Status to an NVML return code (as LevelDB's SaveError):
 /// codes numbered like nvmlReturn_t pass through, migkit-only codes become NVML_ERROR_UNKNOWN.
-nvmlReturn_t ToNvmlReturn(const Status& status);
+nvmlReturn_t ToNvmlReturn(const Status& status) noexcept;
 
 /// nvmlErrorString's text for `result`: the real library's strings (mig-facts.md §6.1).
-const char* ErrorString(nvmlReturn_t result);
+const char* ErrorString(nvmlReturn_t result) noexcept;
 
 class Library {
  public:
@@ -156,7 +157,7 @@ struct InstanceRef {
   int mig_index = -1;  // position in MIG device order (§7), for a CI
 };
 
-/// One NVML call: holds the library lock, loads the node state at most once, and resolves
+/// One NVML call: holds the library lock, takes the node state at most once, and resolves
 /// handles against it. Every entry point runs inside one (see RunCall in entry_points.h).
 class Call {
  public:
@@ -180,29 +181,48 @@ class Call {
   StatusOr<InstanceRef> Resolve(int gpu, int gi_id, int ci_id);
 
   Library* lib_;
-  std::optional<NodeState> state_;
+  // Held for the whole call, so the references handed out stay valid even if the node's cache
+  // moves on to a newer state.
+  std::shared_ptr<const NodeState> state_;
 };
 
-/// Runs one NVML entry point: NVML_ERROR_UNINITIALIZED unless nvmlInit succeeded; otherwise `fn`
-/// runs under the library lock with a fresh Call, and its Status is converted once. No exception
-/// crosses the C ABI. With MIGKIT_NVML_LOG set, a failure prints "<function>: <reason>" on stderr.
-template <typename Fn>
-nvmlReturn_t RunCall(const char* function, Fn&& fn) {
-  Library* lib = TheLibrary();
-  if (lib == nullptr) return NVML_ERROR_UNINITIALIZED;
-  std::lock_guard<std::mutex> lock(lib->mu());
-  if (!lib->initialized()) return NVML_ERROR_UNINITIALIZED;
-  Status status;
+/// Prints "migkit libnvidia-ml: <function>: internal error: <what>" on stderr. Never throws.
+void LogException(const char* function, const char* what) noexcept;
+
+/// The one guard around the body of every extern "C" function: `body()` returns the function's
+/// nvmlReturn_t, and any exception it throws becomes NVML_ERROR_UNKNOWN (with a line on stderr:
+/// it is a bug). No exception may unwind into a C caller's frames, which have no unwind
+/// information to run, so this is noexcept: anything escaping the catch ends the process here.
+template <typename Body>
+nvmlReturn_t Guard(const char* function, Body&& body) noexcept {
   try {
-    Call call(lib);
-    status = fn(call);
+    return body();
   } catch (const std::exception& e) {
-    status = Status::Unknown(std::string("internal error: ") + e.what());
+    LogException(function, e.what());
   } catch (...) {
-    status = Status::Unknown("internal error");
+    LogException(function, "an exception that is not a std::exception");
   }
-  if (!status.ok() && lib->log_errors()) LogFailure(function, status);
-  return ToNvmlReturn(status);
+  return NVML_ERROR_UNKNOWN;
+}
+
+/// Runs one NVML entry point inside Guard: NVML_ERROR_UNINITIALIZED unless nvmlInit succeeded;
+/// otherwise `fn` runs under the library lock with a fresh Call, and its Status is converted
+/// once. With MIGKIT_NVML_LOG set, a failure prints "<function>: <reason>" on stderr.
+template <typename Fn>
+nvmlReturn_t RunCall(const char* function, Fn&& fn) noexcept {
+  return Guard(function, [&]() -> nvmlReturn_t {
+    Library* lib = TheLibrary();
+    if (lib == nullptr) return NVML_ERROR_UNINITIALIZED;
+    std::lock_guard<std::mutex> lock(lib->mu());
+    if (!lib->initialized()) return NVML_ERROR_UNINITIALIZED;
+    Status status;
+    {
+      Call call(lib);
+      status = fn(call);
+    }
+    if (!status.ok() && lib->log_errors()) LogFailure(function, status);
+    return ToNvmlReturn(status);
+  });
 }
 
 }  // namespace migkit::nvml

@@ -14,48 +14,48 @@ constexpr char kDriverVersion[] = "580.82.07";
 constexpr char kNvmlVersion[] = "13.580.82.07";
 constexpr int kCudaDriverVersion = 13000;
 
-nvmlReturn_t InitLibrary() {
-  Library* lib = TheLibrary();
-  if (lib == nullptr) return NVML_ERROR_UNINITIALIZED;
-  std::lock_guard<std::mutex> lock(lib->mu());
-  Status status;
-  try {
-    status = lib->Init();
-  } catch (const std::exception& e) {
-    status = Status::Unknown(std::string("internal error: ") + e.what());
-  }
-  if (!status.ok()) {
-    // The client only sees NVML_ERROR_UNKNOWN; say why, once, on stderr.
-    std::fprintf(stderr, "migkit libnvidia-ml: nvmlInit failed: %s\n", status.ToString().c_str());
-    return NVML_ERROR_UNKNOWN;
-  }
-  return NVML_SUCCESS;
+nvmlReturn_t InitLibrary(const char* function) noexcept {
+  return Guard(function, []() -> nvmlReturn_t {
+    Library* lib = TheLibrary();
+    if (lib == nullptr) return NVML_ERROR_UNINITIALIZED;
+    std::lock_guard<std::mutex> lock(lib->mu());
+    const Status status = lib->Init();
+    if (!status.ok()) {
+      // The client only sees NVML_ERROR_UNKNOWN; say why, once, on stderr.
+      std::fprintf(stderr, "migkit libnvidia-ml: nvmlInit failed: %s\n", status.ToString().c_str());
+      return NVML_ERROR_UNKNOWN;
+    }
+    return NVML_SUCCESS;
+  });
 }
 
 }  // namespace
 }  // namespace migkit::nvml
 
 using migkit::nvml::Call;
+using migkit::nvml::Guard;
 using migkit::nvml::RunCall;
 
 extern "C" {
 
-nvmlReturn_t nvmlInit_v2(void) { return migkit::nvml::InitLibrary(); }
+nvmlReturn_t nvmlInit_v2(void) { return migkit::nvml::InitLibrary(__func__); }
 
-nvmlReturn_t nvmlInit(void) { return migkit::nvml::InitLibrary(); }
+nvmlReturn_t nvmlInit(void) { return migkit::nvml::InitLibrary(__func__); }
 
 nvmlReturn_t nvmlInitWithFlags(unsigned int flags) {
   // NO_GPUS, NO_ATTACH and FORCE_INIT change nothing for emulated GPUs.
   (void)flags;
-  return migkit::nvml::InitLibrary();
+  return migkit::nvml::InitLibrary(__func__);
 }
 
 nvmlReturn_t nvmlShutdown(void) {
-  migkit::nvml::Library* lib = migkit::nvml::TheLibrary();
-  if (lib == nullptr) return NVML_SUCCESS;
-  std::lock_guard<std::mutex> lock(lib->mu());
-  lib->Shutdown();
-  return NVML_SUCCESS;
+  return Guard(__func__, []() -> nvmlReturn_t {
+    migkit::nvml::Library* lib = migkit::nvml::TheLibrary();
+    if (lib == nullptr) return NVML_SUCCESS;
+    std::lock_guard<std::mutex> lock(lib->mu());
+    lib->Shutdown();
+    return NVML_SUCCESS;
+  });
 }
 
 const char* nvmlErrorString(nvmlReturn_t result) { return migkit::nvml::ErrorString(result); }
@@ -68,8 +68,10 @@ nvmlReturn_t nvmlSystemGetDriverVersion(char* version, unsigned int length) {
 
 // The next three work before nvmlInit, as the real ones do (they need no GPU).
 nvmlReturn_t nvmlSystemGetNVMLVersion(char* version, unsigned int length) {
-  return migkit::nvml::ToNvmlReturn(
-      migkit::nvml::CopyString(migkit::nvml::kNvmlVersion, version, length));
+  return Guard(__func__, [&]() {
+    return migkit::nvml::ToNvmlReturn(
+        migkit::nvml::CopyString(migkit::nvml::kNvmlVersion, version, length));
+  });
 }
 
 nvmlReturn_t nvmlSystemGetCudaDriverVersion(int* cudaDriverVersion) {

@@ -285,6 +285,12 @@ StatusOr<const GpuModel*> NvmlBackend::ModelOf(nvmlDevice_t device, const std::s
                                                const nvmlPciInfo_t& pci) {
   // A model whose id, product name or alias is the name: the one with the same PCI device ID
   // first (two boards could share a name), else the first such.
+  // The usual case without parsing the whole catalog (Catalog::Find parses the one file with
+  // this name): the loop below picks the same model unless two models share a name and a PCI
+  // device ID.
+  if (const GpuModel* m = catalog_->Find(name); m != nullptr && m->pci_device_id == pci.pciDeviceId) {
+    return m;
+  }
   const GpuModel* by_name = nullptr;
   for (const auto& m : catalog_->models()) {
     bool named = EqualsIgnoreCase(m->id, name) || EqualsIgnoreCase(m->product_name, name);
