@@ -428,6 +428,100 @@ static void P_nvmlDeviceGetDeviceHandleFromMigDeviceHandle(void) {
   EXPECT_RC(INVALID, nvmlDeviceGetDeviceHandleFromMigDeviceHandle(NULL, &d));
 }
 
+/* Events (the device plugin's health check). A set is valid only as nvmlEventSetCreate made it. */
+#define BAD_SET ((nvmlEventSet_t)(void*)(g_junk + 192))
+static void P_nvmlEventSetCreate(void) {
+  nvmlEventSet_t set = NULL;
+  EXPECT_RC(INVALID, nvmlEventSetCreate(NULL));
+  EXPECT_RC(Want(NVML_SUCCESS), nvmlEventSetCreate(&set));
+  if (set != NULL) EXPECT_RC(Want(NVML_SUCCESS), nvmlEventSetFree(set));
+}
+static void P_nvmlDeviceGetSupportedEventTypes(void) {
+  unsigned long long types;
+  EXPECT_RC(INVALID, nvmlDeviceGetSupportedEventTypes(g_gpu, NULL));
+  EXPECT_RC(INVALID, nvmlDeviceGetSupportedEventTypes(BAD_DEV, &types));
+  EXPECT_RC(INVALID, nvmlDeviceGetSupportedEventTypes(NULL, &types));
+}
+static void P_nvmlDeviceRegisterEvents(void) {
+  EXPECT_RC(INVALID, nvmlDeviceRegisterEvents(g_gpu, nvmlEventTypeXidCriticalError, NULL));
+  EXPECT_RC(INVALID, nvmlDeviceRegisterEvents(g_gpu, nvmlEventTypeXidCriticalError, BAD_SET));
+  nvmlEventSet_t set = NULL;
+  if (g_phase == kInitialized && nvmlEventSetCreate(&set) == NVML_SUCCESS) {
+    EXPECT_RC(INVALID, nvmlDeviceRegisterEvents(BAD_DEV, nvmlEventTypeXidCriticalError, set));
+    /* Bits the GPU does not report (nvml.h: NOT_SUPPORTED). */
+    EXPECT_RC(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceRegisterEvents(g_gpu, ~0ULL, set));
+    nvmlEventSetFree(set);
+  }
+}
+static void P_nvmlEventSetWait_v2(void) {
+  nvmlEventData_t data;
+  EXPECT_RC(INVALID, nvmlEventSetWait_v2(NULL, &data, 0));
+  EXPECT_RC(INVALID, nvmlEventSetWait_v2(BAD_SET, &data, 0));
+  nvmlEventSet_t set = NULL;
+  if (g_phase == kInitialized && nvmlEventSetCreate(&set) == NVML_SUCCESS) {
+    EXPECT_RC(INVALID, nvmlEventSetWait_v2(set, NULL, 0));
+    nvmlEventSetFree(set);
+  }
+}
+static void P_nvmlEventSetWait(void) {
+  nvmlEventData_t data;
+  EXPECT_RC(INVALID, nvmlEventSetWait(NULL, &data, 0));
+  EXPECT_RC(INVALID, nvmlEventSetWait(BAD_SET, &data, 0));
+}
+static void P_nvmlEventSetFree(void) {
+  EXPECT_RC(INVALID, nvmlEventSetFree(NULL));
+  EXPECT_RC(INVALID, nvmlEventSetFree(BAD_SET));
+  nvmlEventSet_t set = NULL;
+  if (g_phase == kInitialized && nvmlEventSetCreate(&set) == NVML_SUCCESS) {
+    EXPECT_RC(NVML_SUCCESS, nvmlEventSetFree(set));
+    EXPECT_RC(INVALID, nvmlEventSetFree(set)); /* freed twice */
+  }
+}
+
+/* Topology and clocks (Slurm's gpu/nvml plugin). */
+static void P_nvmlDeviceGetCpuAffinity(void) {
+  unsigned long mask[4];
+  EXPECT_RC(INVALID, nvmlDeviceGetCpuAffinity(g_gpu, 4, NULL));
+  EXPECT_RC(INVALID, nvmlDeviceGetCpuAffinity(g_gpu, 0, mask));
+  EXPECT_RC(INVALID, nvmlDeviceGetCpuAffinity(BAD_DEV, 4, mask));
+}
+static void P_nvmlDeviceGetNvLinkState(void) {
+  nvmlEnableState_t active;
+  EXPECT_RC(INVALID, nvmlDeviceGetNvLinkState(g_gpu, 0, NULL));
+  EXPECT_RC(INVALID, nvmlDeviceGetNvLinkState(BAD_DEV, 0, &active));
+  EXPECT_RC(INVALID, nvmlDeviceGetNvLinkState(g_gpu, 0xffffffffu, &active));
+}
+static void P_nvmlDeviceGetNvLinkRemotePciInfo_v2(void) {
+  nvmlPciInfo_t pci;
+  EXPECT_RC(INVALID, nvmlDeviceGetNvLinkRemotePciInfo_v2(g_gpu, 0, NULL));
+  EXPECT_RC(INVALID, nvmlDeviceGetNvLinkRemotePciInfo_v2(BAD_DEV, 0, &pci));
+  EXPECT_RC(INVALID, nvmlDeviceGetNvLinkRemotePciInfo_v2(g_gpu, 0xffffffffu, &pci));
+}
+static void P_nvmlDeviceGetSupportedMemoryClocks(void) {
+  unsigned int n = 0;
+  EXPECT_RC(INVALID, nvmlDeviceGetSupportedMemoryClocks(g_gpu, NULL, NULL));
+  EXPECT_RC(INVALID, nvmlDeviceGetSupportedMemoryClocks(BAD_DEV, &n, NULL));
+}
+static void P_nvmlDeviceGetSupportedGraphicsClocks(void) {
+  unsigned int n = 0;
+  EXPECT_RC(INVALID, nvmlDeviceGetSupportedGraphicsClocks(g_gpu, 0, NULL, NULL));
+  EXPECT_RC(INVALID, nvmlDeviceGetSupportedGraphicsClocks(BAD_DEV, 0, &n, NULL));
+}
+static void P_nvmlDeviceGetApplicationsClock(void) {
+  unsigned int mhz;
+  EXPECT_RC(INVALID, nvmlDeviceGetApplicationsClock(g_gpu, NVML_CLOCK_SM, NULL));
+  EXPECT_RC(INVALID, nvmlDeviceGetApplicationsClock(BAD_DEV, NVML_CLOCK_SM, &mhz));
+  EXPECT_RC(INVALID, nvmlDeviceGetApplicationsClock(g_gpu, (nvmlClockType_t)0x7fffffff, &mhz));
+}
+static void P_nvmlDeviceSetApplicationsClocks(void) {
+  EXPECT_RC(INVALID, nvmlDeviceSetApplicationsClocks(BAD_DEV, 0, 0));
+  EXPECT_RC(INVALID, nvmlDeviceSetApplicationsClocks(NULL, 0, 0));
+}
+static void P_nvmlDeviceResetApplicationsClocks(void) {
+  EXPECT_RC(INVALID, nvmlDeviceResetApplicationsClocks(BAD_DEV));
+  EXPECT_RC(INVALID, nvmlDeviceResetApplicationsClocks(NULL));
+}
+
 /* ---- The table -------------------------------------------------------------------------- */
 
 struct Probe {
@@ -503,6 +597,20 @@ static const struct Probe kProbes[] = {
     PROBE(nvmlDeviceGetMaxMigDeviceCount),
     PROBE(nvmlDeviceGetMigDeviceHandleByIndex),
     PROBE(nvmlDeviceGetDeviceHandleFromMigDeviceHandle),
+    PROBE(nvmlEventSetCreate),
+    PROBE(nvmlDeviceGetSupportedEventTypes),
+    PROBE(nvmlDeviceRegisterEvents),
+    PROBE(nvmlEventSetWait_v2),
+    PROBE(nvmlEventSetWait),
+    PROBE(nvmlEventSetFree),
+    PROBE(nvmlDeviceGetCpuAffinity),
+    PROBE(nvmlDeviceGetNvLinkState),
+    PROBE(nvmlDeviceGetNvLinkRemotePciInfo_v2),
+    PROBE(nvmlDeviceGetSupportedMemoryClocks),
+    PROBE(nvmlDeviceGetSupportedGraphicsClocks),
+    PROBE(nvmlDeviceGetApplicationsClock),
+    PROBE(nvmlDeviceSetApplicationsClocks),
+    PROBE(nvmlDeviceResetApplicationsClocks),
 };
 static const size_t kProbeCount = sizeof kProbes / sizeof kProbes[0];
 
