@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <vector>
 
 #include "core/strings.h"
 
@@ -238,7 +239,15 @@ std::vector<std::string> MigConfigFile::Names() const {
 StatusOr<MigConfigFile> ParseMigConfigFile(std::string_view text, std::string_view source) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    // A second document ("---") would otherwise be dropped without a word.
+    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    if (documents.size() > 1) {
+      return Status::ParseError(std::string(source) + ": holds " +
+                                std::to_string(documents.size()) +
+                                " YAML documents; a config file is one (merge their mig-configs "
+                                "into one, or split the file)");
+    }
+    if (!documents.empty()) root = documents.front();
   } catch (const YAML::ParserException& e) {
     return Status::ParseError(std::string(source) + ":" + std::to_string(e.mark.line + 1) +
                               ": malformed YAML: " + e.msg);

@@ -61,6 +61,15 @@ Status CopyString(std::string_view text, char* buffer, unsigned int length);
 /// codes numbered like nvmlReturn_t pass through, migkit-only codes become NVML_ERROR_UNKNOWN.
 nvmlReturn_t ToNvmlReturn(const Status& status);
 
+/// Records the outcome of this thread's latest NVML call (see nvmlMigkitGetLastError): the full
+/// status of a failure, or nothing after a success. Kept in a fixed thread_local buffer, so the
+/// library still has no static objects with destructors.
+void SetLastError(const Status& status, nvmlReturn_t returned);
+
+/// nvmlMigkitGetLastError: the status recorded by SetLastError if this thread's last call failed
+/// with `result`; NVML_ERROR_NOT_FOUND otherwise.
+nvmlReturn_t GetLastError(nvmlReturn_t result, int* code, char* message, unsigned int length);
+
 /// nvmlErrorString's text for `result`: the real library's strings (mig-facts.md §6.1).
 const char* ErrorString(nvmlReturn_t result);
 
@@ -179,7 +188,9 @@ nvmlReturn_t RunCall(const char* function, Fn&& fn) {
     status = Status::Unknown("internal error");
   }
   if (!status.ok() && lib->log_errors()) LogFailure(function, status);
-  return ToNvmlReturn(status);
+  const nvmlReturn_t returned = ToNvmlReturn(status);
+  SetLastError(status, returned);
+  return returned;
 }
 
 }  // namespace migkit::nvml
