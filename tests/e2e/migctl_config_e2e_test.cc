@@ -4,115 +4,22 @@
 // change the node - that node.json is byte-for-byte what it was. Every test runs twice: through
 // NVML (migkit's emulated libnvidia-ml.so.1, MIGKIT_BACKEND=emulator) and on the emulated node
 // directly (MIGKIT_BACKEND=direct); the expected results are the same.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "migctl_runner.h"
+
+#include "migctl_runner.h"
+
 namespace {
 
 using nlohmann::json;
-using Env = std::map<std::string, std::string>;
-
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs migctl with `args` and exactly the environment `env`, stdin from `stdin_path`; captures
-// both output streams (read together so that neither pipe fills up).
-Result RunMigctl(const std::vector<std::string>& args, const Env& env,
-                 const std::string& stdin_path = "/dev/null") {
-  Result result;
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
-    result.err = std::string("pipe2: ") + std::strerror(errno);
-    return result;
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  std::vector<std::string> argv_text = {MIGCTL_PATH};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_text;
-  for (const auto& [key, value] : env) env_text.push_back(key + "=" + value);
-  std::vector<char*> envp;
-  for (std::string& e : env_text) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  pid_t pid = -1;
-  const int spawned = posix_spawn(&pid, MIGCTL_PATH, &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  if (spawned != 0) {
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    result.err = std::string("posix_spawn: ") + std::strerror(spawned);
-    return result;
-  }
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&result.out, &result.err};
-  int open_fds = 2;
-  while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-      char buf[4096];
-      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        sinks[i]->append(buf, static_cast<size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return result;
-}
-
-std::string Show(const std::vector<std::string>& args, const Result& r) {
-  std::string cmd = "migctl";
-  for (const std::string& a : args) cmd += " " + a;
-  return cmd + "\nexit " + std::to_string(r.exit_code) + "\n--- stdout:\n" + r.out +
-         "--- stderr:\n" + r.err;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
+using namespace migkit::e2e;  // NOLINT(build/namespaces): the runner is these tests' vocabulary
 // "GPU-0d8e06df..." and "MIG-35c40f12..." become "GPU-*" and "MIG-*".
 std::string WithoutUuids(std::string text) {
   for (const char* prefix : {"GPU-", "MIG-"}) {
@@ -149,27 +56,22 @@ mig-configs:
         "7g.80gb": 1
 )";
 
-class MigctlConfigE2e : public ::testing::TestWithParam<const char*> {
+class MigctlConfigE2e : public MigctlTestBase<::testing::TestWithParam<const char*>> {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "migctl_cfg_e2e.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-    dir_ = pattern;
+    MigctlTestBase::SetUp();
     Write("configs.yaml", kConfigs);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   Env Environment() const {
-    Env env = {{"MIGKIT_STATE_DIR", StateDir()}, {"HOME", dir_}, {"NO_COLOR", "1"},
-               {"MIGKIT_EMULATE", emulate_}, {"MIGKIT_BACKEND", GetParam()}};
-    for (const char* name : {"PATH", "LD_LIBRARY_PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "TZDIR"}) {
-      if (const char* value = std::getenv(name)) env[name] = value;
-    }
-    for (const auto& [k, v] : extra_env_) env[k] = v;
-    return env;
+    std::vector<std::string> inherited = kInheritedVariables;
+    inherited.push_back("TZDIR");  // schedules read the host's time zones
+    Env overrides = {{"MIGKIT_EMULATE", emulate_}, {"MIGKIT_BACKEND", GetParam()}};
+    for (const auto& [k, v] : extra_env_) overrides[k] = v;
+    return RunEnvironment(dir_, inherited, overrides);
   }
   Result Run(const std::vector<std::string>& args, const std::string& stdin_path = "/dev/null") const {
-    return RunMigctl(args, Environment(), stdin_path);
+    return RunMigctl(args, Environment(), Stdin::File(stdin_path));
   }
   std::string RunOk(const std::vector<std::string>& args) const {
     const Result r = Run(args);
@@ -183,13 +85,6 @@ class MigctlConfigE2e : public ::testing::TestWithParam<const char*> {
     EXPECT_FALSE(parsed.is_discarded()) << Show(args, r);
     return parsed;
   }
-  std::string Write(const std::string& name, const std::string& text) const {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
-  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
-  std::string StateDir() const { return dir_ + "/state"; }
   std::string NodeJson() const { return ReadFile(StateDir() + "/node.json"); }
 
   // GI ID -> MIG UUID of CI 0, for GPU `gpu`, from `migctl instances --json`.
@@ -204,7 +99,6 @@ class MigctlConfigE2e : public ::testing::TestWithParam<const char*> {
     return out;
   }
 
-  std::string dir_;
   std::string emulate_ = "2xH100-SXM5-80GB";
   Env extra_env_;
 };

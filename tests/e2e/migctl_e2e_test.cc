@@ -2,20 +2,11 @@
 // node in a fresh state directory, with a controlled environment, and checks stdout, stderr, the
 // exit code and the state left behind. Expected values come from mig-facts.md (section numbers in
 // the comments).
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <sys/stat.h>  // mkfifo
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -25,101 +16,12 @@
 #include <utility>
 #include <vector>
 
+#include "migctl_runner.h"
+
 namespace {
 
 using nlohmann::json;
-using Env = std::map<std::string, std::string>;
-
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-/// Runs migctl with `args` and exactly the environment `env`; stdin is /dev/null. Captures both
-/// output streams (read together, so neither pipe can fill up and block the child).
-Result RunMigctl(const std::vector<std::string>& args, const Env& env) {
-  Result result;
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
-    result.err = std::string("pipe2: ") + std::strerror(errno);
-    return result;
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-
-  std::vector<std::string> argv_text = {MIGCTL_PATH};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_text;
-  for (const auto& [key, value] : env) env_text.push_back(key + "=" + value);
-  std::vector<char*> envp;
-  for (std::string& e : env_text) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  pid_t pid = -1;
-  const int spawned = posix_spawn(&pid, MIGCTL_PATH, &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  if (spawned != 0) {
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    result.err = std::string("posix_spawn: ") + std::strerror(spawned);
-    return result;
-  }
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&result.out, &result.err};
-  int open_fds = 2;
-  while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-      char buf[4096];
-      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        sinks[i]->append(buf, static_cast<size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return result;
-}
-
-std::string Show(const std::vector<std::string>& args, const Result& r) {
-  std::string cmd = "migctl";
-  for (const std::string& a : args) cmd += " " + a;
-  return cmd + "\nexit " + std::to_string(r.exit_code) + "\n--- stdout:\n" + r.out +
-         "--- stderr:\n" + r.err;
-}
-
-int Count(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (size_t pos = haystack.find(needle); pos != std::string::npos;
-       pos = haystack.find(needle, pos + needle.size())) {
-    ++n;
-  }
-  return n;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using namespace migkit::e2e;  // NOLINT(build/namespaces): the runner is these tests' vocabulary
 
 std::set<std::string> Keys(const json& object) {
   std::set<std::string> keys;
@@ -127,40 +29,18 @@ std::set<std::string> Keys(const json& object) {
   return keys;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-class MigctlE2e : public ::testing::Test {
+class MigctlE2e : public MigctlTestBase<> {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "migctl_e2e.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   /// Every later run emulates `spec` (MIGKIT_EMULATE); without a call, the default DGX H100.
   void Emulate(const std::string& spec) { emulate_ = spec; }
 
   /// The environment of a run: a private state directory and HOME, no colour, MIGKIT_EMULATE when
   /// set, and `extra` on top (an empty value removes a variable).
   Env Environment(const Env& extra) const {
-    Env env = {{"MIGKIT_STATE_DIR", StateDir()}, {"HOME", dir_}, {"NO_COLOR", "1"},
-               {"MIGKIT_BACKEND", "emulator"}};  // never a real GPU, even where one exists
-    if (!emulate_.empty()) env["MIGKIT_EMULATE"] = emulate_;
-    for (const char* name : {"PATH", "LD_LIBRARY_PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
-      if (const char* value = std::getenv(name)) env[name] = value;
-    }
-    for (const auto& [key, value] : extra) {
-      if (value.empty()) {
-        env.erase(key);
-      } else {
-        env[key] = value;
-      }
-    }
-    return env;
+    Env overrides = {{"MIGKIT_BACKEND", "emulator"},  // never a real GPU, even where one exists
+                     {"MIGKIT_EMULATE", emulate_}};
+    for (const auto& [key, value] : extra) overrides[key] = value;
+    return RunEnvironment(dir_, kInheritedVariables, overrides);
   }
 
   Result Run(const std::vector<std::string>& args, const Env& extra = {}) const {
@@ -192,10 +72,8 @@ class MigctlE2e : public ::testing::Test {
     RunOk({"reset", "-i", "0"});
   }
 
-  std::string StateDir() const { return dir_ + "/state"; }
   std::string StatePath() const { return StateDir() + "/node.json"; }
 
-  std::string dir_;
   std::string emulate_;
 };
 

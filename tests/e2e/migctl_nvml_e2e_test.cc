@@ -7,107 +7,19 @@
 // NVML (MIGKIT_BACKEND=emulator) and once on the emulated node directly (MIGKIT_BACKEND=direct, the
 // pre-NVML path). Every command's exit code, stdout and stderr, and every read command's --json
 // output after it, must be byte-identical.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <climits>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "migctl_runner.h"
+
 namespace {
 
-using Env = std::map<std::string, std::string>;
-using Args = std::vector<std::string>;
-
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-/// Runs migctl with `args` and exactly the environment `env`; stdin is /dev/null. Both output
-/// streams are read together, so neither pipe can fill up and block the child.
-Result RunMigctl(const Args& args, const Env& env) {
-  Result result;
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
-    result.err = std::string("pipe2: ") + std::strerror(errno);
-    return result;
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  std::vector<std::string> argv_text = {MIGCTL_PATH};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_text;
-  for (const auto& [key, value] : env) env_text.push_back(key + "=" + value);
-  std::vector<char*> envp;
-  for (std::string& e : env_text) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  pid_t pid = -1;
-  const int spawned = posix_spawn(&pid, MIGCTL_PATH, &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  if (spawned != 0) {
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    result.err = std::string("posix_spawn: ") + std::strerror(spawned);
-    return result;
-  }
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&result.out, &result.err};
-  int open_fds = 2;
-  while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-      char buf[4096];
-      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        sinks[i]->append(buf, static_cast<size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return result;
-}
-
-std::string CommandLine(const Args& args) {
-  std::string cmd = "migctl";
-  for (const std::string& a : args) cmd += " " + a;
-  return cmd;
-}
-
-std::string Show(const Args& args, const Result& r) {
-  return CommandLine(args) + "\nexit " + std::to_string(r.exit_code) + "\n--- stdout:\n" + r.out +
-         "--- stderr:\n" + r.err;
-}
+using namespace migkit::e2e;  // NOLINT(build/namespaces): the runner is these tests' vocabulary
 
 /// `err` without the "# <backend>" lines, which name the backend and so differ by design.
 std::string WithoutBackendLines(const std::string& err) {
@@ -120,10 +32,6 @@ std::string WithoutBackendLines(const std::string& err) {
     pos = end;
   }
   return out;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 std::string RealPath(const std::string& path) {
@@ -141,35 +49,17 @@ const std::vector<Args> kReads = {{"gpus"}, {"profiles"}, {"placements"}, {"inst
                                   {"status"}};
 const std::vector<Args> kStateReads = {{"instances"}, {"status"}};
 
-class MigctlNvmlE2e : public ::testing::Test {
+class MigctlNvmlE2e : public MigctlTestBase<> {
  protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "migctl_nvml_e2e.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   /// The environment of a run on `backend` (a MIGKIT_BACKEND value), with a state directory of
   /// its own; `extra` on top (an empty value removes a variable).
   Env Environment(const std::string& backend, const Env& extra = {}) const {
-    Env env = {{"MIGKIT_STATE_DIR", StateDir(backend)},
-               {"HOME", dir_},
-               {"NO_COLOR", "1"},
-               {"MIGKIT_BACKEND", backend}};
-    if (!emulate_.empty()) env["MIGKIT_EMULATE"] = emulate_;
-    for (const char* name : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
-      if (const char* value = std::getenv(name)) env[name] = value;
-    }
-    for (const auto& [key, value] : extra) {
-      if (value.empty()) {
-        env.erase(key);
-      } else {
-        env[key] = value;
-      }
-    }
-    return env;
+    Env overrides = {{"MIGKIT_STATE_DIR", StateDir(backend)},
+                     {"MIGKIT_BACKEND", backend},
+                     {"MIGKIT_EMULATE", emulate_}};
+    for (const auto& [key, value] : extra) overrides[key] = value;
+    // Not LD_LIBRARY_PATH: which libnvidia-ml.so.1 the loader finds is what some tests control.
+    return RunEnvironment(dir_, {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS"}, overrides);
   }
 
   std::string StateDir(const std::string& backend) const {
@@ -225,7 +115,6 @@ class MigctlNvmlE2e : public ::testing::Test {
     ExpectSameReads(/*all=*/true);
   }
 
-  std::string dir_;
   std::string emulate_;
 };
 

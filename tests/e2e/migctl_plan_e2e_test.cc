@@ -1,131 +1,27 @@
 // End-to-end tests of `migctl plan`: run the real binary (MIGCTL_PATH) with a private state
 // directory, check its config, summary, JSON and exit codes, and that a plan applies on the
 // emulated node through `migctl apply`.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "migctl_runner.h"
+
 namespace {
 
 using nlohmann::json;
-using Env = std::map<std::string, std::string>;
+using namespace migkit::e2e;  // NOLINT(build/namespaces): the runner is these tests' vocabulary
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs migctl with `args` and exactly the environment `env`; stdin is /dev/null.
-Result RunMigctl(const std::vector<std::string>& args, const Env& env) {
-  Result result;
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
-    result.err = std::string("pipe2: ") + std::strerror(errno);
-    return result;
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  std::vector<std::string> argv_text = {MIGCTL_PATH};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_text;
-  for (const auto& [key, value] : env) env_text.push_back(key + "=" + value);
-  std::vector<char*> envp;
-  for (std::string& e : env_text) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  pid_t pid = -1;
-  const int spawned = posix_spawn(&pid, MIGCTL_PATH, &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  if (spawned != 0) {
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    result.err = std::string("posix_spawn: ") + std::strerror(spawned);
-    return result;
-  }
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&result.out, &result.err};
-  int open_fds = 2;
-  while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-      char buf[4096];
-      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        sinks[i]->append(buf, static_cast<size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return result;
-}
-
-std::string Show(const std::vector<std::string>& args, const Result& r) {
-  std::string cmd = "migctl";
-  for (const std::string& a : args) cmd += " " + a;
-  return cmd + "\nexit " + std::to_string(r.exit_code) + "\n--- stdout:\n" + r.out +
-         "--- stderr:\n" + r.err;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-class MigctlPlanE2e : public ::testing::Test {
+class MigctlPlanE2e : public MigctlTestBase<> {
  protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "migctl_plan_e2e.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   Env Environment() const {
-    Env env = {{"MIGKIT_STATE_DIR", dir_ + "/state"}, {"HOME", dir_}, {"NO_COLOR", "1"}};
-    if (!emulate_.empty()) env["MIGKIT_EMULATE"] = emulate_;
-    for (const char* name :
-         {"PATH", "LD_LIBRARY_PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "MIGKIT_BACKEND"}) {
-      if (const char* value = std::getenv(name)) env[name] = value;
-    }
-    return env;
+    std::vector<std::string> inherited = kInheritedVariables;
+    inherited.push_back("MIGKIT_BACKEND");
+    return RunEnvironment(dir_, inherited, {{"MIGKIT_EMULATE", emulate_}});
   }
   Result Run(const std::vector<std::string>& args) const { return RunMigctl(args, Environment()); }
   std::string RunOk(const std::vector<std::string>& args) const {
@@ -141,13 +37,6 @@ class MigctlPlanE2e : public ::testing::Test {
     EXPECT_FALSE(parsed.is_discarded()) << Show(args, r);
     return parsed;
   }
-  std::string Write(const std::string& name, const std::string& text) const {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
-
-  std::string dir_;
   std::string emulate_;
 };
 
