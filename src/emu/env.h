@@ -53,8 +53,8 @@ class Env {
   }
   /// Replaces `path` with `contents` atomically: readers see the old or the new file, never a mix,
   /// even if the process dies midway (write a temporary, fsync, rename, fsync the directory).
-  /// Callers hold an exclusive lock covering `path`; under it, temporaries of `path` left by
-  /// processes that died mid-write are removed.
+  /// Temporaries of `path` left by processes that died mid-write (their pid no longer exists) are
+  /// removed first: a dead writer cannot be mid-write, so this is safe with or without a lock.
   virtual Status WriteFileAtomic(const std::string& path, std::string_view contents) = 0;
   /// Creates `path` and its parents if missing.
   virtual Status CreateDirs(const std::string& path) = 0;

@@ -71,8 +71,8 @@ bool ProcessGone(long pid) {
 }
 
 // Removes `path`.tmp.<pid> files whose writer process is gone: a writer killed between creating
-// its temporary and renaming it leaves one behind, and nothing else would ever remove it. Called
-// with the lock held, so no live writer is between those steps on this path.
+// its temporary and renaming it leaves one behind, and nothing else would ever remove it. Only
+// temporaries of processes that are gone are removed, so a live writer's is never touched.
 void RemoveStaleTemporaries(const std::string& path) {
   const std::filesystem::path p(path);
   const std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
