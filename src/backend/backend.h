@@ -54,11 +54,18 @@ class Backend {
   virtual Status SetMigMode(int gpu, bool enable, Status* activation) = 0;
   /// Resets the GPU: a pending MIG mode takes effect and every GI/CI is lost.
   virtual Status ResetGpu(int gpu) = 0;
-  /// Creates a GI; `start` empty lets the driver choose (mig-facts.md §4.3).
+  /// The ID a create returns when the instance was created but another process destroyed it
+  /// before it could be read back (NVML has no atomic create-and-describe): the create took
+  /// effect, so it is not an error, but the instance's ID and placement are unknown.
+  static constexpr int kGoneId = -1;
+
+  /// Creates a GI; `start` empty lets the driver choose (mig-facts.md §4.3). The result's id may
+  /// be kGoneId (see there).
   virtual StatusOr<GpuInstance> CreateGpuInstance(int gpu, int profile_id,
                                                   std::optional<int> start) = 0;
   virtual Status DestroyGpuInstance(int gpu, int gi_id) = 0;
-  /// Creates a CI in GI `gi_id`; `start` empty takes the first free placement.
+  /// Creates a CI in GI `gi_id`; `start` empty takes the first free placement. The result's id
+  /// may be kGoneId.
   virtual StatusOr<ComputeInstance> CreateComputeInstance(int gpu, int gi_id, int ci_profile_id,
                                                           std::optional<int> start) = 0;
   virtual Status DestroyComputeInstance(int gpu, int gi_id, int ci_id) = 0;

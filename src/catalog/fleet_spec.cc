@@ -40,8 +40,9 @@ StatusOr<FleetSpec> ParseFleetSpec(std::string_view text, const Catalog& catalog
     const size_t x = item.find_first_of("xX");
     if (x != std::string::npos && x > 0) {
       int n = 0;
-      if (ParseNonNegativeInt(item.substr(0, x), &n)) {
-        if (n < 1 || n > max_gpus) {
+      // All digits is a count, even one too large for an int (not a model name to look up).
+      if (item.find_first_not_of("0123456789") >= x) {
+        if (!ParseNonNegativeInt(item.substr(0, x), &n) || n < 1 || n > max_gpus) {
           return Status::InvalidArgument("GPU count " + item.substr(0, x) + " in '" + item +
                                          "' must be between 1 and " + std::to_string(max_gpus));
         }

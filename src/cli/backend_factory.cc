@@ -261,4 +261,17 @@ StatusOr<OpenedBackend> OpenBackend(const Catalog& catalog) {
   return OpenEmulatorThroughNvml(catalog, *path, nullptr, note);
 }
 
+StatusOr<std::string> ReconfigLockPath(const OpenedBackend& opened) {
+  std::string dir;
+  if (const char* run = std::getenv("MIGKIT_RUN_DIR"); run != nullptr && *run != '\0') {
+    dir = run;
+  } else if (opened.emulator != nullptr) {
+    dir = opened.emulator->state_dir();
+  } else {
+    dir = "/run/migkit";
+  }
+  MIGKIT_RETURN_IF_ERROR(Env::Default()->CreateDirs(dir));
+  return dir + "/reconfig.lock";
+}
+
 }  // namespace migkit::cli

@@ -72,6 +72,12 @@ bool UsesEmulator();
 /// library that cannot be loaded, corrupt node.json, ...); migctl exits 3 on them.
 StatusOr<OpenedBackend> OpenBackend(const Catalog& catalog);
 
+/// The lock file apply, restore and `schedule run` hold from plan to verification, so that two of
+/// them never interleave on one node: $MIGKIT_RUN_DIR/reconfig.lock if set; else, on the
+/// emulator, reconfig.lock in its state directory; on real GPUs /run/migkit/reconfig.lock (one
+/// per machine, whoever the caller). The directory is created. Errors name it.
+StatusOr<std::string> ReconfigLockPath(const OpenedBackend& opened);
+
 }  // namespace migkit::cli
 
 #endif  // MIGKIT_CLI_BACKEND_FACTORY_H_

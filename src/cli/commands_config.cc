@@ -158,6 +158,11 @@ ExitCode RunChange(Context* ctx, const Desired& desired, const ChangeArgs& args,
   BusyStore busy(Env::Default(), BusyDir());
   ApplyEnv env{opened->backend.get(), &busy, Env::Default(), RealSleep};
   ApplyOptions options;
+  if (!args.dry_run) {
+    StatusOr<std::string> lock = ReconfigLockPath(*opened);
+    if (!lock.ok()) return ctx->FailStatus(lock.status(), "cannot take the reconfiguration lock");
+    options.lock_path = *lock;
+  }
   options.dry_run = args.dry_run;
   options.force = args.force;
   options.wait_micros = wait_micros;
@@ -339,7 +344,10 @@ ExitCode RunRestore(Context* ctx, const std::string& path, const ChangeArgs& arg
   std::vector<GpuInfo> gpus;
   MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
   StatusOr<std::vector<LayoutTarget>> targets = CheckpointTargets(*checkpoint, gpus);
-  if (!targets.ok()) return ctx->UsageError(targets.status().message());
+  if (!targets.ok()) {
+    return ctx->UsageError((path == "-" ? std::string("<stdin>") : path) + ": " +
+                           targets.status().message());
+  }
   std::vector<int> selected;
   MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
   Desired desired;

@@ -97,7 +97,9 @@ ExitCode RunInit(Context* ctx, const InitArgs& args) {
   const std::string dir = DefaultStateDir();
   const std::string path = dir + "/node.json";
   std::string existing;
-  const Status read = Env::Default()->ReadFile(path, &existing);
+  // Never follow or block on whatever is there: --force must work on a FIFO or a symlink too.
+  const Status read =
+      Env::Default()->ReadRegularFile(path, EmulatedNode::kMaxStateFileBytes, &existing);
   if (read.ok() && !args.force) {
     return ctx->Fail(ExitCode::kFailed,
                      fmt::format("{} already holds an emulated node; pass --force to replace it "
@@ -105,7 +107,7 @@ ExitCode RunInit(Context* ctx, const InitArgs& args) {
                                  "forgotten)",
                                  path, spec->ToString()));
   }
-  if (!read.ok() && read.code() != Code::kNotFound) {
+  if (!read.ok() && read.code() != Code::kNotFound && !args.force) {
     return ctx->FailStatus(read, "cannot read " + path);
   }
   const Status s = EmulatedNode::Initialize(Env::Default(), *catalog, dir, *spec);

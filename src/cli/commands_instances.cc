@@ -58,6 +58,23 @@ struct CreateGiArgs {
   bool with_ci = false;
 };
 
+// Prints a created CI; one destroyed by another process before it could be read back is reported
+// as created and gone (Backend::kGoneId), not as a failure.
+void ReportCreatedCi(Context* ctx, const ComputeInstance& created, int gpu, int gi_id,
+                     const CiProfile& ci) {
+  if (created.id == Backend::kGoneId) {
+    ctx->Out(fmt::format(
+        "Created a compute instance on GPU {:2d} GPU instance ID {:2d} using profile MIG {} "
+        "(ID {:2d}), but another process destroyed it before its ID could be read\n",
+        gpu, gi_id, ci.name, ci.id));
+    return;
+  }
+  ctx->Out(fmt::format(
+      "Successfully created compute instance ID {:2d} on GPU {:2d} GPU instance ID {:2d} using "
+      "profile MIG {} (ID {:2d})\n",
+      created.id, gpu, gi_id, ci.name, ci.id));
+}
+
 // Creates the default CI in `gi`; prints the outcome. Returns the failure, if any.
 Status CreateDefaultCi(Context* ctx, Backend* backend, const GpuInfo& gpu, const GiProfile& profile,
                        const GpuInstance& gi) {
@@ -73,10 +90,7 @@ Status CreateDefaultCi(Context* ctx, Backend* backend, const GpuInfo& gpu, const
         fmt::format("Failed to create compute instances: {}\n", CodeText(created.status().code())));
     return created.status();
   }
-  ctx->Out(fmt::format(
-      "Successfully created compute instance ID {:2d} on GPU {:2d} GPU instance ID {:2d} using "
-      "profile MIG {} (ID {:2d})\n",
-      created->id, gpu.index, gi.id, ci.name, ci.id));
+  ReportCreatedCi(ctx, *created, gpu.index, gi.id, ci);
   return Status::Ok();
 }
 
@@ -124,6 +138,19 @@ ExitCode RunCreateGi(Context* ctx, const CreateGiArgs& args) {
         }
         ctx->Err(fmt::format("Failed to create GPU instances: {}\n", CodeText(s.code())));
         return ExitCodeFor(s);
+      }
+      if (gi->id == Backend::kGoneId) {
+        // The create took effect; someone else undid it. Report both, never a failure.
+        ctx->Out(fmt::format("Created a GPU instance on GPU {:2d} using profile MIG {} (ID {:2d}), "
+                             "but another process destroyed it before its ID could be read\n",
+                             gpu.index, request.profile->name, request.profile->id));
+        if (args.with_ci) {
+          ctx->Err(fmt::format("Failed to create compute instances: no GPU instance to create "
+                               "them in on GPU {:2d}\n",
+                               gpu.index));
+          return ExitCode::kFailed;
+        }
+        continue;
       }
       created_ids.push_back(gi->id);
       ctx->Out(
@@ -192,10 +219,7 @@ ExitCode RunCreateCi(Context* ctx, const CreateCiArgs& args) {
           ctx->Err(fmt::format("Failed to create compute instances: {}\n", CodeText(s.code())));
           return ExitCodeFor(s);
         }
-        ctx->Out(fmt::format(
-            "Successfully created compute instance ID {:2d} on GPU {:2d} GPU instance ID {:2d} "
-            "using profile MIG {} (ID {:2d})\n",
-            created->id, i, gi_id, ci.name, ci.id));
+        ReportCreatedCi(ctx, *created, i, gi_id, ci);
       }
     }
   }
@@ -231,10 +255,20 @@ struct DestroyCiArgs {
   bool all = false;
 };
 
-ExitCode RunDestroyCi(Context* ctx, const DestroyCiArgs& args) {
-  if (args.all == !args.ci_ids.empty()) {
-    return ctx->UsageError("give the compute instances to destroy with --ci ID[,ID...] or --all");
+// `ids` without repeats, in first-seen order: naming an instance twice means it once (as `-i 0,0`
+// does for GPUs), rather than failing on the second attempt.
+std::vector<int> Unique(const std::vector<int>& ids) {
+  std::vector<int> out;
+  for (int id : ids) {
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
   }
+  return out;
+}
+
+ExitCode RunDestroyCi(Context* ctx, const DestroyCiArgs& args) {
+  // As `nvidia-smi mig -dci`: no --gi means every GPU instance, no --ci every compute instance.
+  const bool all = args.all || args.ci_ids.empty();
+  const std::vector<int> ci_ids = Unique(args.ci_ids);
   std::vector<GpuInfo> gpus;
   std::vector<int> selected;
   MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
@@ -244,7 +278,11 @@ ExitCode RunDestroyCi(Context* ctx, const DestroyCiArgs& args) {
   Status first;
   for (int i : selected) {
     const GpuInfo& gpu = gpus[static_cast<size_t>(i)];
-    for (int gi_id : args.gi_ids) {
+    std::vector<int> gi_ids = Unique(args.gi_ids);
+    if (args.gi_ids.empty()) {
+      for (const GpuInstance& gi : gpu.state.gpu_instances) gi_ids.push_back(gi.id);
+    }
+    for (int gi_id : gi_ids) {
       const GpuInstance* gi = gpu.state.FindGpuInstance(gi_id);
       if (gi == nullptr) {
         const Status s = MissingGi(gpu, gi_id);
@@ -255,8 +293,8 @@ ExitCode RunDestroyCi(Context* ctx, const DestroyCiArgs& args) {
         if (first.ok()) first = s;
         continue;
       }
-      std::vector<int> targets = args.ci_ids;
-      if (args.all) {
+      std::vector<int> targets = ci_ids;
+      if (all) {
         for (const ComputeInstance& ci : gi->compute_instances) targets.push_back(ci.id);
         if (targets.empty()) {
           ctx->Out(fmt::format(
@@ -294,7 +332,7 @@ ExitCode RunDestroyGi(Context* ctx, const DestroyGiArgs& args) {
   };
   for (int i : selected) {
     const GpuInfo& gpu = gpus[static_cast<size_t>(i)];
-    std::vector<int> targets = args.gi_ids;
+    std::vector<int> targets = Unique(args.gi_ids);
     if (args.all) {
       for (const GpuInstance& gi : gpu.state.gpu_instances) targets.push_back(gi.id);
       if (targets.empty()) {
@@ -391,8 +429,8 @@ Handler ConfigureCreateCi(CLI::App* app, Context* ctx) {
 
 Handler ConfigureDestroyCi(CLI::App* app, Context* ctx) {
   auto args = std::make_shared<DestroyCiArgs>();
-  app->add_option("--gi", args->gi_ids, "GPU instance(s) whose compute instances to destroy")
-      ->required()
+  app->add_option("--gi", args->gi_ids,
+                  "GPU instance(s) whose compute instances to destroy (default: every one)")
       ->delimiter(',')
       ->type_name("ID[,ID...]")
       ->allow_extra_args(false);
@@ -400,13 +438,15 @@ Handler ConfigureDestroyCi(CLI::App* app, Context* ctx) {
                         ->delimiter(',')
                         ->type_name("ID[,ID...]")
                         ->allow_extra_args(false);
-  CLI::Option* all = app->add_flag("--all", args->all, "Destroy every compute instance of the GIs");
+  CLI::Option* all = app->add_flag(
+      "--all", args->all, "Destroy every compute instance of the GIs (the default without --ci)");
   ci->excludes(all);
   AddGpuOption(app, ctx);
   AddVerboseFlag(app, ctx);
   SetExamples(app,
               "  migctl destroy-ci -i 0 --gi 1 --ci 0\n"
-              "  migctl destroy-ci -i 0 --gi 1,2 --all");
+              "  migctl destroy-ci -i 0 --gi 1,2 --all\n"
+              "  migctl destroy-ci -i 0                   # every compute instance on GPU 0");
   return [ctx, args] { return RunDestroyCi(ctx, *args); };
 }
 

@@ -1,5 +1,7 @@
 // migctl plan: the MIG layout of every GPU of a fleet for a workload demand, as a mig-parted
 // config, with the lower bound on GPUs and the gap to it (src/plan, docs/planner.md).
+#include <fmt/format.h>
+
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -31,7 +33,13 @@ struct PlanArgs {
   std::string config_name = "migkit-plan";
   int gpus_per_node = 0;
   std::string unused = "empty";
+  // Whether the user gave these (their defaults are out-of-range sentinels a user may not give).
+  const CLI::Option* time_limit_option = nullptr;
+  const CLI::Option* gpus_per_node_option = nullptr;
 };
+
+// The longest --time-limit: a week. More is a typo, and 1e18 s would overflow the clock.
+constexpr double kMaxTimeLimit = 7 * 24 * 3600;
 
 constexpr double kAutoTimeLimit = 10;
 constexpr double kExactTimeLimit = 60;
@@ -108,8 +116,14 @@ ExitCode RunPlan(Context* ctx, const PlanArgs& args) {
   } else {
     return ctx->UsageError("unknown --mode '" + args.mode + "' (valid: auto, exact, fast)");
   }
+  const bool time_limit_given = args.time_limit_option != nullptr && args.time_limit_option->count() > 0;
+  // `!(x > 0)` also catches NaN.
+  if (time_limit_given && (!(args.time_limit > 0) || args.time_limit > kMaxTimeLimit)) {
+    return ctx->UsageError(fmt::format("--time-limit {}: give a number of seconds from above 0 to {}",
+                                       args.time_limit, kMaxTimeLimit));
+  }
   options.time_limit_seconds =
-      args.time_limit >= 0 ? args.time_limit
+      time_limit_given ? args.time_limit
                            : (options.mode == PlanMode::kExact ? kExactTimeLimit : kAutoTimeLimit);
   options.replan = args.replan;
   ConfigOptions config;
@@ -124,7 +138,12 @@ ExitCode RunPlan(Context* ctx, const PlanArgs& args) {
   } else {
     return ctx->UsageError("unknown --unused '" + args.unused + "' (valid: empty, disabled, omit)");
   }
-  if (args.gpus_per_node < 0) return ctx->UsageError("--gpus-per-node must be 1 or more");
+  if (args.gpus_per_node < 0 ||
+      (args.gpus_per_node == 0 && args.gpus_per_node_option != nullptr &&
+       args.gpus_per_node_option->count() > 0)) {
+    return ctx->UsageError(fmt::format("--gpus-per-node {}: must be 1 or more",
+                                       args.gpus_per_node));
+  }
 
   Demand demand;
   MIGCTL_RETURN_IF_FAILED(ReadDemand(ctx, args, &demand));
@@ -198,7 +217,7 @@ Handler ConfigurePlan(CLI::App* app, Context* ctx) {
                   "rounding and greedy repair, no search (milliseconds for 10,000 GPUs); auto: "
                   "fast, then exact if the fast plan is not proven optimal (default)")
       ->type_name("MODE");
-  app->add_option("--time-limit", args->time_limit,
+  args->time_limit_option = app->add_option("--time-limit", args->time_limit,
                   "Seconds the exact search may take (default: 10 in auto mode, 60 in exact)")
       ->type_name("SECONDS");
   app->add_option("-o,--output", args->output,
@@ -208,7 +227,7 @@ Handler ConfigurePlan(CLI::App* app, Context* ctx) {
   app->add_option("--config-name", args->config_name,
                   "The config's name in the file, for `migctl apply -c` (default: migkit-plan)")
       ->type_name("NAME");
-  app->add_option("--gpus-per-node", args->gpus_per_node,
+  args->gpus_per_node_option = app->add_option("--gpus-per-node", args->gpus_per_node,
                   "Split the fleet into nodes of N GPUs: one config per node, NAME-node<k>, with "
                   "device indexes within the node (default: the fleet is one node)")
       ->type_name("N");

@@ -121,6 +121,9 @@ ExitCode RunRun(Context* ctx, const ScheduleArgs& args) {
   OpenedBackend* opened = nullptr;
   MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
   BusyStore busy(Env::Default(), DefaultStateDir());
+  StatusOr<std::string> lock = ReconfigLockPath(*opened);
+  if (!lock.ok()) return ctx->FailStatus(lock.status(), "cannot take the reconfiguration lock");
+  const std::string lock_path = *lock;
   Env* env = Env::Default();
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
@@ -142,6 +145,7 @@ ExitCode RunRun(Context* ctx, const ScheduleArgs& args) {
     desired.configs = std::move(targets).value();
     ApplyEnv ae{opened->backend.get(), &busy, env, sleep};
     ApplyOptions options;
+    options.lock_path = lock_path;
     options.wait_micros = schedule.busy_wait_seconds * kMicros;
     options.poll_micros = 5 * kMicros;
     options.log = [&](const std::string& line) { log("  " + line); };

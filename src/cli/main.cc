@@ -3,6 +3,7 @@
 // The command table below is the whole CLI surface; each entry's Configure function (commands.h)
 // declares its arguments and returns its handler. All MIG logic lives in the libraries.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <new>
@@ -94,6 +95,20 @@ int Main(int argc, char** argv) {
     handlers.emplace_back(sub, def.configure(sub, &ctx));
   }
 
+  // CLI11 honours --help before it notices an unknown command, so `migctl typo --help` would
+  // print the top-level help and exit 0, as if the command existed. Name it instead.
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.empty() || arg[0] == '-') continue;  // migctl's own flags take no values
+    const bool known = std::any_of(std::begin(kCommands), std::end(kCommands),
+                                   [&](const CommandDef& def) { return def.name == arg; });
+    if (!known) {
+      std::fprintf(stderr, "migctl: error: unknown command '%s'; `migctl --help` lists them\n",
+                   argv[i]);
+      return static_cast<int>(ExitCode::kUsage);
+    }
+    break;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

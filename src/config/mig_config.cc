@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <vector>
 
 #include "core/strings.h"
 #include "yaml/yaml_input.h"

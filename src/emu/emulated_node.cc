@@ -1,6 +1,7 @@
 #include "emu/emulated_node.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <utility>
 
@@ -12,6 +13,19 @@ namespace {
 const char* GetEnvOrNull(const char* name) {
   const char* v = std::getenv(name);
   return (v != nullptr && *v != '\0') ? v : nullptr;
+}
+
+// Reads node.json under a lock the caller holds. Anything but a missing file or a regular file
+// within the size limit is refused with the way out (see Env::ReadRegularFile).
+Status ReadStateText(Env* env, const std::string& path, std::string* text) {
+  Status read = env->ReadRegularFile(path, EmulatedNode::kMaxStateFileBytes, text);
+  if (read.ok() || read.code() == Code::kNotFound) return read;
+  return Status(read.code(),
+                read.message() +
+                    ". The emulator reads its state only from a regular file of at most " +
+                    std::to_string(EmulatedNode::kMaxStateFileBytes >> 20) +
+                    " MiB; move it aside, or run `migctl emulator init --force` to start a fresh "
+                    "node (this forgets every emulated instance)");
 }
 
 }  // namespace
@@ -44,11 +58,27 @@ StatusOr<std::unique_ptr<EmulatedNode>> EmulatedNode::Open(Env* env, const Catal
   MIGKIT_RETURN_IF_ERROR(env->CreateDirs(options.state_dir));
   std::unique_ptr<EmulatedNode> node(new EmulatedNode(env, catalog, options.state_dir,
                                                       std::move(options.process_faults)));
-  // Create the node on first use, under the exclusive lock so that two first users agree.
-  StatusOr<std::unique_ptr<FileLock>> lock = env->Lock(node->lock_path(), /*exclusive=*/true);
-  if (!lock.ok()) return lock.status();
+  // Read under a shared lock, so that a read-only state directory can be opened; create the node
+  // on first use under the exclusive lock, reading again so that two first users agree.
   std::string text;
-  Status read = env->ReadFile(node->state_path(), &text);
+  Status read;
+  // The version of node.json is taken before each read (as in Snapshot), so the parse cached
+  // below is never older than the version it is filed under.
+  StatusOr<std::unique_ptr<FileVersion>> version = Status::NotFound("not read yet");
+  {
+    StatusOr<std::unique_ptr<FileLock>> shared = env->Lock(node->lock_path(), /*exclusive=*/false);
+    if (!shared.ok()) return shared.status();
+    version = env->OpenVersion(node->state_path());
+    read = ReadStateText(env, node->state_path(), &text);
+  }
+  std::unique_ptr<FileLock> lock;
+  if (read.code() == Code::kNotFound) {
+    StatusOr<std::unique_ptr<FileLock>> exclusive = env->Lock(node->lock_path(), true);
+    if (!exclusive.ok()) return exclusive.status();
+    lock = std::move(exclusive).value();
+    version = env->OpenVersion(node->state_path());
+    read = ReadStateText(env, node->state_path(), &text);
+  }
   FleetSpec spec;
   if (read.code() == Code::kNotFound) {
     StatusOr<FleetSpec> def = ParseFleetSpec(kDefaultNodeSpec, *catalog);
@@ -62,9 +92,7 @@ StatusOr<std::unique_ptr<EmulatedNode>> EmulatedNode::Open(Env* env, const Catal
     StatusOr<NodeState> state = ParseNodeState(text, *catalog, node->state_path());
     if (!state.ok()) return state.status();
     spec = state->spec;
-    // Under the exclusive lock the file cannot change between the read and this: cache the parse
-    // so that the node's first query does not parse it again.
-    StatusOr<std::unique_ptr<FileVersion>> version = env->OpenVersion(node->state_path());
+    // Cache the parse so that the node's first query does not parse it again.
     node->Remember(std::make_shared<const NodeState>(std::move(state).value()),
                    version.ok() ? std::move(version).value() : nullptr);
     if (options.spec.has_value() && !(*options.spec == spec)) {
@@ -82,8 +110,21 @@ StatusOr<std::unique_ptr<EmulatedNode>> EmulatedNode::Open(Env* env, const Catal
 Status EmulatedNode::Initialize(Env* env, const Catalog& catalog, const std::string& state_dir,
                                 const FleetSpec& spec) {
   MIGKIT_RETURN_IF_ERROR(env->CreateDirs(state_dir));
-  StatusOr<std::unique_ptr<FileLock>> lock = env->Lock(state_dir + "/node.lock", true);
-  if (!lock.ok()) return lock.status();
+  const std::string lock_path = state_dir + "/node.lock";
+  StatusOr<std::unique_ptr<FileLock>> lock = env->Lock(lock_path, true);
+  if (!lock.ok()) {
+    // This is the way out the refusals point to, so a lock "file" that is a symlink, FIFO or
+    // socket is replaced too (nothing can hold a lock on it: Lock refuses such files).
+    std::error_code ec;
+    const auto type = std::filesystem::symlink_status(lock_path, ec).type();
+    if (ec || type == std::filesystem::file_type::regular ||
+        type == std::filesystem::file_type::directory ||
+        !std::filesystem::remove(lock_path, ec)) {
+      return lock.status();
+    }
+    lock = env->Lock(lock_path, true);
+    if (!lock.ok()) return lock.status();
+  }
   return env->WriteFileAtomic(state_dir + "/node.json",
                               SerializeNodeState(NewNodeState(spec, catalog)));
 }
@@ -92,7 +133,7 @@ std::string EmulatedNode::Describe() const { return description_; }
 
 StatusOr<NodeState> EmulatedNode::ReadStateLocked() {
   std::string text;
-  Status read = env_->ReadFile(state_path(), &text);
+  Status read = ReadStateText(env_, state_path(), &text);
   if (read.code() == Code::kNotFound) {
     return Status::Corruption(state_path() +
                               ": the state file disappeared while the node was open; run "

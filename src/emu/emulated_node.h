@@ -14,6 +14,7 @@
 #ifndef MIGKIT_EMU_EMULATED_NODE_H_
 #define MIGKIT_EMU_EMULATED_NODE_H_
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -46,6 +47,10 @@ StatusOr<EmulatorOptions> EmulatorOptionsFromEnvironment(const Catalog& catalog)
 
 class EmulatedNode : public Backend {
  public:
+  /// node.json is refused beyond this size: far more than any node migkit writes (a DGX with
+  /// every instance is ~10 KB; 100,000 fault rules ~3 MB), small enough to read without harm.
+  static constexpr std::size_t kMaxStateFileBytes = std::size_t{64} << 20;
+
   /// Opens the node in options.state_dir, creating it on first use. Fails with kInvalidArgument
   /// when options.spec differs from the node the directory already holds (the message says how to
   /// start over), and kCorruption when the state file is damaged.

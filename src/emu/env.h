@@ -8,6 +8,7 @@
 #ifndef MIGKIT_EMU_ENV_H_
 #define MIGKIT_EMU_ENV_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -54,13 +55,30 @@ class Env {
 
   /// Reads the whole file. kNotFound if it does not exist, kIoError on other failures.
   virtual Status ReadFile(const std::string& path, std::string* contents) = 0;
+  /// Reads a state file: only a regular file of at most `max_bytes`, never through a symbolic link.
+  /// A FIFO would block while the caller holds the node lock, a device such as /dev/zero never
+  /// ends, and writing through a link would replace the link, so all of these are refused with
+  /// kIoError naming the path and what it is. kNotFound if nothing is there (a dangling symlink is
+  /// something). The default, for in-memory Envs that have no such files, checks the size only.
+  virtual Status ReadRegularFile(const std::string& path, std::size_t max_bytes,
+                                 std::string* contents) {
+    MIGKIT_RETURN_IF_ERROR(ReadFile(path, contents));
+    if (contents->size() <= max_bytes) return Status::Ok();
+    contents->clear();
+    return Status::IoError(path + ": larger than " + std::to_string(max_bytes) + " bytes");
+  }
   /// Replaces `path` with `contents` atomically: readers see the old or the new file, never a mix,
   /// even if the process dies midway (write a temporary, fsync, rename, fsync the directory).
+  /// Temporaries of `path` left by processes that died mid-write (their pid no longer exists) are
+  /// removed first: a dead writer cannot be mid-write, so this is safe with or without a lock.
   virtual Status WriteFileAtomic(const std::string& path, std::string_view contents) = 0;
   /// Creates `path` and its parents if missing.
   virtual Status CreateDirs(const std::string& path) = 0;
   /// Blocks until the advisory lock on `path` (created if needed) is held: shared for readers,
   /// exclusive for writers. Locks exclude other processes and other Lock() holders in-process.
+  /// The lock file must be a regular file, not a symlink. A shared lock on a directory this
+  /// process cannot write to (read-only mount, another user's node) is granted without locking:
+  /// writers replace files by rename, so a reader sees the old or the new file either way.
   virtual StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path, bool exclusive) = 0;
   /// Microseconds since the Unix epoch.
   virtual std::int64_t NowMicros() = 0;
@@ -81,6 +99,10 @@ class EnvWrapper : public Env {
 
   Status ReadFile(const std::string& path, std::string* contents) override {
     return target_->ReadFile(path, contents);
+  }
+  Status ReadRegularFile(const std::string& path, std::size_t max_bytes,
+                         std::string* contents) override {
+    return target_->ReadRegularFile(path, max_bytes, contents);
   }
   Status WriteFileAtomic(const std::string& path, std::string_view contents) override {
     return target_->WriteFileAtomic(path, contents);

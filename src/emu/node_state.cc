@@ -3,9 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
+#include <set>
 
 #include "core/uuid.h"
+#include "emu/strict_json.h"
 
 namespace migkit {
 namespace {
@@ -18,10 +21,6 @@ constexpr int kFormatVersion = 1;
 constexpr std::array<int, 8> kDgxBuses = {0x18, 0x2a, 0x3a, 0x5d, 0x9a, 0xab, 0xba, 0xdb};
 
 json PlacementJson(const Placement& p) { return {{"start", p.start}, {"size", p.size}}; }
-
-Placement PlacementFrom(const json& j) {
-  return Placement{j.at("start").get<int>(), j.at("size").get<int>()};
-}
 
 }  // namespace
 
@@ -93,56 +92,91 @@ StatusOr<NodeState> ParseNodeState(std::string_view text, const Catalog& catalog
     return corrupt(std::string("not valid JSON (") + e.what() + ")");
   }
   NodeState state;
+  namespace sj = strict_json;
   try {
     if (!root.is_object()) return corrupt("top level is not an object");
-    const int format = root.at("format").get<int>();
+    const std::int64_t format = sj::Int(root, "format", 0, 1 << 20, "the file");
     if (format != kFormatVersion) {
       return corrupt("format " + std::to_string(format) + " is not supported (expected " +
                      std::to_string(kFormatVersion) + ")");
     }
-    StatusOr<FleetSpec> spec = ParseFleetSpec(root.at("spec").get<std::string>(), catalog);
+    StatusOr<FleetSpec> spec = ParseFleetSpec(sj::String(root, "spec", "the file"), catalog);
     if (!spec.ok()) return corrupt(spec.status().message());
     state.spec = *spec;
-    const json& gpus = root.at("gpus");
-    if (!gpus.is_array() || gpus.size() != state.spec.model_ids.size()) {
+    const json& gpus = sj::Array(root, "gpus", "the file");
+    if (gpus.size() != state.spec.model_ids.size()) {
       return corrupt("the GPU list does not match the node spec " + state.spec.ToString());
     }
+    std::set<std::string> uuids, bus_ids;
     for (size_t i = 0; i < gpus.size(); ++i) {
       const json& g = gpus[i];
-      EmulatedGpu gpu;
-      gpu.model = catalog.Find(g.at("model").get<std::string>());
-      if (gpu.model == nullptr || gpu.model->id != state.spec.model_ids[i]) {
-        return corrupt("GPU " + std::to_string(i) + " has model '" +
-                       g.at("model").get<std::string>() + "', expected " +
-                       state.spec.model_ids[i]);
+      const std::string where = "GPU " + std::to_string(i);
+      if (sj::Int(g, "index", 0, 1 << 20, where) != static_cast<std::int64_t>(i)) {
+        return corrupt(where + " is listed with index " + g.at("index").dump());
       }
-      gpu.uuid = g.at("uuid").get<std::string>();
-      gpu.pci_bus_id = g.at("pci_bus_id").get<std::string>();
-      gpu.state.mig_current = g.at("mig_current").get<bool>();
-      gpu.state.mig_pending = g.at("mig_pending").get<bool>();
-      for (const json& gi_json : g.at("gpu_instances")) {
+      EmulatedGpu gpu;
+      const std::string model = sj::String(g, "model", where);
+      gpu.model = catalog.Find(model);
+      if (gpu.model == nullptr || gpu.model->id != state.spec.model_ids[i]) {
+        return corrupt(where + " has model '" + model + "', expected " + state.spec.model_ids[i]);
+      }
+      gpu.uuid = sj::String(g, "uuid", where, /*allow_empty=*/false);
+      gpu.pci_bus_id = sj::String(g, "pci_bus_id", where, /*allow_empty=*/false);
+      // Two GPUs with one identity would make every UUID- or bus-addressed tool pick either.
+      if (!uuids.insert(gpu.uuid).second) {
+        return corrupt(where + " has the UUID " + gpu.uuid + " of an earlier GPU");
+      }
+      if (!bus_ids.insert(gpu.pci_bus_id).second) {
+        return corrupt(where + " has the PCI bus ID " + gpu.pci_bus_id + " of an earlier GPU");
+      }
+      gpu.state.mig_current = sj::Bool(g, "mig_current", where);
+      gpu.state.mig_pending = sj::Bool(g, "mig_pending", where);
+      // A Hopper GPU with a pending mode is not refused: a real one never shows it, but the
+      // documented `mig-activation` fault leaves one so (docs/emulator.md), as tools must handle.
+      constexpr std::int64_t kMaxSmall = 1 << 16;  // IDs, profile IDs and placements are tiny
+      const auto placement = [&](const json& parent, const std::string& at) {
+        const json& p = sj::Field(parent, "placement", at);
+        return Placement{static_cast<int>(sj::Int(p, "start", 0, kMaxSmall, at + ".placement")),
+                         static_cast<int>(sj::Int(p, "size", 0, kMaxSmall, at + ".placement"))};
+      };
+      const json& gis = sj::Array(g, "gpu_instances", where);
+      for (size_t k = 0; k < gis.size(); ++k) {
+        const json& gi_json = gis[k];
+        const std::string gi_where = where + ": gpu_instances[" + std::to_string(k) + "]";
         GpuInstance gi;
-        gi.id = gi_json.at("id").get<int>();
-        gi.profile_id = gi_json.at("profile_id").get<int>();
-        gi.placement = PlacementFrom(gi_json.at("placement"));
-        for (const json& ci_json : gi_json.at("compute_instances")) {
+        gi.id = static_cast<int>(sj::Int(gi_json, "id", 0, kMaxSmall, gi_where));
+        gi.profile_id = static_cast<int>(sj::Int(gi_json, "profile_id", 0, kMaxSmall, gi_where));
+        gi.placement = placement(gi_json, gi_where);
+        const json& cis = sj::Array(gi_json, "compute_instances", gi_where);
+        for (size_t c = 0; c < cis.size(); ++c) {
+          const json& ci_json = cis[c];
+          const std::string ci_where = gi_where + ".compute_instances[" + std::to_string(c) + "]";
           ComputeInstance ci;
-          ci.id = ci_json.at("id").get<int>();
-          ci.profile_id = ci_json.at("profile_id").get<int>();
-          ci.placement = PlacementFrom(ci_json.at("placement"));
+          ci.id = static_cast<int>(sj::Int(ci_json, "id", 0, kMaxSmall, ci_where));
+          ci.profile_id = static_cast<int>(sj::Int(ci_json, "profile_id", 0, kMaxSmall, ci_where));
+          ci.placement = placement(ci_json, ci_where);
           gi.compute_instances.push_back(ci);
         }
         gpu.state.gpu_instances.push_back(std::move(gi));
       }
       Status valid = ValidateState(*gpu.model, gpu.state);
-      if (!valid.ok()) return corrupt("GPU " + std::to_string(i) + ": " + valid.message());
+      if (!valid.ok()) return corrupt(where + ": " + valid.message());
       state.gpus.push_back(std::move(gpu));
     }
     std::string rules;
-    for (const json& f : root.at("faults")) rules += f.get<std::string>() + ",";
-    StatusOr<std::vector<FaultRule>> faults = ParseFaultRules(rules);
-    if (!faults.ok()) return corrupt(faults.status().message());
-    state.faults = *faults;
+    const json& faults = sj::Array(root, "faults", "the file");
+    for (size_t k = 0; k < faults.size(); ++k) {
+      if (!faults[k].is_string()) {
+        return corrupt("faults[" + std::to_string(k) + "] is " + sj::TypeOf(faults[k]) +
+                       "; expected a rule such as \"create-gi=in_use\"");
+      }
+      rules += faults[k].get<std::string>() + ",";
+    }
+    StatusOr<std::vector<FaultRule>> parsed_faults = ParseFaultRules(rules);
+    if (!parsed_faults.ok()) return corrupt(parsed_faults.status().message());
+    state.faults = *parsed_faults;
+  } catch (const sj::JsonDefect& e) {
+    return corrupt(e.what());
   } catch (const json::exception& e) {
     return corrupt(std::string("unexpected content (") + e.what() + ")");
   }

@@ -1,6 +1,8 @@
 // The POSIX Env: real files, flock(2) locks, the system clock.
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +21,105 @@ namespace {
 std::string Errno(const std::string& path, const char* what) {
   return path + ": " + what + ": " + std::strerror(errno);
 }
+
+// What a non-regular file is, for errors.
+const char* KindOf(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  return "not a regular file";
+}
+
+// Opens `path` with O_NOFOLLOW | O_NONBLOCK, so that neither a symlink nor a FIFO without a writer
+// can make it block, and checks that it is a regular file. Returns the descriptor, or -1 with
+// *error set (kNotFound when nothing is there).
+int OpenRegular(const std::string& path, int flags, Status* error, int* open_errno = nullptr) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+  if (open_errno != nullptr) *open_errno = fd < 0 ? errno : 0;
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      *error = Status::NotFound(path + ": no such file");
+    } else if (errno == ELOOP) {
+      // O_NOFOLLOW's answer for a symlink, dangling or not.
+      *error = Status::IoError(path + ": is a symbolic link; migkit does not follow links in its "
+                                      "state directory");
+    } else {
+      *error = Status::IoError(Errno(path, "cannot open"));
+    }
+    return -1;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    *error = Status::IoError(Errno(path, "cannot stat"));
+    ::close(fd);
+    return -1;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *error = Status::IoError(path + ": is " + KindOf(st.st_mode) + ", not a regular file");
+    ::close(fd);
+    return -1;
+  }
+  // Back to blocking I/O: O_NONBLOCK was only for the open.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+// A process id that no longer exists (kill(pid, 0) says ESRCH). EPERM means it exists.
+bool ProcessGone(long pid) {
+  return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+// Removes `path`.tmp.<pid> files whose writer process is gone: a writer killed between creating
+// its temporary and renaming it leaves one behind, and nothing else would ever remove it. Only
+// temporaries of processes that are gone are removed, so a live writer's is never touched.
+void RemoveStaleTemporaries(const std::string& path) {
+  const std::filesystem::path p(path);
+  const std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
+  const std::string prefix = p.filename().string() + ".tmp.";
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    const long pid = std::stol(digits);
+    if (pid != ::getpid() && ProcessGone(pid)) ::unlinkat(::dirfd(d), name.c_str(), 0);
+  }
+  ::closedir(d);
+}
+
+// Reads `fd` to its end into *contents and closes it. More than `max_bytes` is an error, found
+// after reading at most one buffer past the limit (so a file that grows while read is caught too).
+Status ReadAndClose(int fd, const std::string& path, std::size_t max_bytes, std::string* contents) {
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Status s = Status::IoError(Errno(path, "cannot read"));
+      ::close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    contents->append(buf, static_cast<size_t>(n));
+    if (contents->size() > max_bytes) {
+      ::close(fd);
+      contents->clear();
+      return Status::IoError(path + ": larger than " + std::to_string(max_bytes) +
+                             " bytes, more than any state migkit writes");
+    }
+  }
+  ::close(fd);
+  return Status::Ok();
+}
+
+// A shared lock that locks nothing (see Env::Lock on read-only directories).
+class NoFileLock : public FileLock {};
 
 class PosixFileLock : public FileLock {
  public:
@@ -67,28 +168,27 @@ class PosixEnv : public Env {
       if (errno == ENOENT) return Status::NotFound(path + ": no such file");
       return Status::IoError(Errno(path, "cannot open"));
     }
-    char buf[1 << 16];
-    while (true) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        Status s = Status::IoError(Errno(path, "cannot read"));
-        ::close(fd);
-        return s;
-      }
-      if (n == 0) break;
-      contents->append(buf, static_cast<size_t>(n));
-    }
-    ::close(fd);
-    return Status::Ok();
+    return ReadAndClose(fd, path, std::string::npos, contents);
+  }
+
+  Status ReadRegularFile(const std::string& path, std::size_t max_bytes,
+                         std::string* contents) override {
+    contents->clear();
+    Status error;
+    int fd = OpenRegular(path, O_RDONLY, &error);
+    if (fd < 0) return error;
+    return ReadAndClose(fd, path, max_bytes, contents);
   }
 
   Status WriteFileAtomic(const std::string& path, std::string_view contents) override {
     // Write a temporary beside the target, flush it to disk, then rename over the target: rename
     // is atomic, so readers see the old or the new file. The directory is synced so the rename
     // itself survives a crash.
+    RemoveStaleTemporaries(path);
     const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // Never write through whatever already has the temporary's name (a planted symlink).
+    ::unlink(tmp.c_str());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) return Status::IoError(Errno(tmp, "cannot create"));
     size_t done = 0;
     while (done < contents.size()) {
@@ -131,8 +231,18 @@ class PosixEnv : public Env {
   }
 
   StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path, bool exclusive) override {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return Status::IoError(Errno(path, "cannot open lock file"));
+    Status error;
+    int open_errno = 0;
+    int fd = OpenRegular(path, O_RDWR | O_CREAT, &error, &open_errno);
+    if (fd < 0 && !exclusive && (open_errno == EROFS || open_errno == EACCES)) {
+      // A reader on a directory it cannot write: lock the file if it exists, else do without
+      // (see env.h). flock needs no write access.
+      fd = OpenRegular(path, O_RDONLY, &error);
+      if (fd < 0 && error.code() == Code::kNotFound) {
+        return std::unique_ptr<FileLock>(new NoFileLock());
+      }
+    }
+    if (fd < 0) return error;
     while (::flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0) {
       if (errno == EINTR) continue;
       Status s = Status::IoError(Errno(path, "cannot lock"));

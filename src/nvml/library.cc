@@ -1,5 +1,7 @@
 #include "nvml/library.h"
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +42,41 @@ void LogFailure(const char* function, const Status& status) {
 
 void LogException(const char* function, const char* what) noexcept {
   std::fprintf(stderr, "migkit libnvidia-ml: %s: internal error: %s\n", function, what);
+}
+
+namespace {
+
+// This thread's last failure: trivially destructible, so nothing runs at thread exit or dlclose.
+struct LastError {
+  int code = 0;  // migkit Code; 0 after a success
+  unsigned int nvml_return = 0;
+  char message[2048] = {};
+};
+thread_local LastError t_last_error;
+
+}  // namespace
+
+void SetLastError(const Status& status, nvmlReturn_t returned) {
+  LastError& e = t_last_error;
+  e.code = static_cast<int>(status.code());
+  e.nvml_return = static_cast<unsigned int>(returned);
+  const std::string& m = status.message();
+  const size_t n = std::min(m.size(), sizeof e.message - 1);
+  std::memcpy(e.message, m.data(), n);
+  e.message[n] = '\0';
+}
+
+nvmlReturn_t GetLastError(nvmlReturn_t result, int* code, char* message, unsigned int length) {
+  const LastError& e = t_last_error;
+  if (code == nullptr || message == nullptr || length == 0) return NVML_ERROR_INVALID_ARGUMENT;
+  if (e.code == 0 || e.nvml_return != static_cast<unsigned int>(result)) {
+    return NVML_ERROR_NOT_FOUND;
+  }
+  *code = e.code;
+  const size_t n = std::min(std::strlen(e.message), static_cast<size_t>(length) - 1);
+  std::memcpy(message, e.message, n);
+  message[n] = '\0';
+  return NVML_SUCCESS;
 }
 
 namespace {

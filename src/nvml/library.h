@@ -78,6 +78,15 @@ Status CopyString(std::string_view text, char* buffer, unsigned int length);
 /// codes numbered like nvmlReturn_t pass through, migkit-only codes become NVML_ERROR_UNKNOWN.
 nvmlReturn_t ToNvmlReturn(const Status& status) noexcept;
 
+/// Records the outcome of this thread's latest NVML call (see nvmlMigkitGetLastError): the full
+/// status of a failure, or nothing after a success. Kept in a fixed thread_local buffer, so the
+/// library still has no static objects with destructors.
+void SetLastError(const Status& status, nvmlReturn_t returned);
+
+/// nvmlMigkitGetLastError: the status recorded by SetLastError if this thread's last call failed
+/// with `result`; NVML_ERROR_NOT_FOUND otherwise.
+nvmlReturn_t GetLastError(nvmlReturn_t result, int* code, char* message, unsigned int length);
+
 /// nvmlErrorString's text for `result`: the real library's strings (mig-facts.md §6.1).
 const char* ErrorString(nvmlReturn_t result) noexcept;
 
@@ -207,7 +216,8 @@ nvmlReturn_t Guard(const char* function, Body&& body) noexcept {
 
 /// Runs one NVML entry point inside Guard: NVML_ERROR_UNINITIALIZED unless nvmlInit succeeded;
 /// otherwise `fn` runs under the library lock with a fresh Call, and its Status is converted
-/// once. With MIGKIT_NVML_LOG set, a failure prints "<function>: <reason>" on stderr.
+/// once and recorded for nvmlMigkitGetLastError. With MIGKIT_NVML_LOG set, a failure prints
+/// "<function>: <reason>" on stderr.
 template <typename Fn>
 nvmlReturn_t RunCall(const char* function, Fn&& fn) noexcept {
   return Guard(function, [&]() -> nvmlReturn_t {
@@ -221,7 +231,9 @@ nvmlReturn_t RunCall(const char* function, Fn&& fn) noexcept {
       status = fn(call);
     }
     if (!status.ok() && lib->log_errors()) LogFailure(function, status);
-    return ToNvmlReturn(status);
+    const nvmlReturn_t returned = ToNvmlReturn(status);
+    SetLastError(status, returned);
+    return returned;
   });
 }
 

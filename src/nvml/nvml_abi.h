@@ -343,6 +343,10 @@ NVML_API nvmlReturn_t nvmlInit_v2(void);
 NVML_API nvmlReturn_t nvmlInitWithFlags(unsigned int flags);
 NVML_API nvmlReturn_t nvmlShutdown(void);
 NVML_API const char* nvmlErrorString(nvmlReturn_t result);
+/* migkit extension, not in NVIDIA's NVML: the cause behind this thread's last failed call if it
+ * returned `result` (`code` is a migkit Code, core/status.h); NVML_ERROR_NOT_FOUND otherwise. */
+NVML_API nvmlReturn_t nvmlMigkitGetLastError(nvmlReturn_t result, int* code, char* message,
+                                             unsigned int length);
 NVML_API nvmlReturn_t nvmlSystemGetDriverVersion(char* version, unsigned int length);
 NVML_API nvmlReturn_t nvmlSystemGetNVMLVersion(char* version, unsigned int length);
 NVML_API nvmlReturn_t nvmlSystemGetCudaDriverVersion(int* cudaDriverVersion);

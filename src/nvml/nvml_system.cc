@@ -20,6 +20,7 @@ nvmlReturn_t InitLibrary(const char* function) noexcept {
     if (lib == nullptr) return NVML_ERROR_UNINITIALIZED;
     std::lock_guard<std::mutex> lock(lib->mu());
     const Status status = lib->Init();
+    SetLastError(status, status.ok() ? NVML_SUCCESS : NVML_ERROR_UNKNOWN);
     if (!status.ok()) {
       // The client only sees NVML_ERROR_UNKNOWN; say why, once, on stderr.
       std::fprintf(stderr, "migkit libnvidia-ml: nvmlInit failed: %s\n", status.ToString().c_str());
@@ -59,6 +60,15 @@ nvmlReturn_t nvmlShutdown(void) {
 }
 
 const char* nvmlErrorString(nvmlReturn_t result) { return migkit::nvml::ErrorString(result); }
+
+// A migkit extension, absent from NVIDIA's library: the full reason for this thread's last failed
+// call, when it returned `result`. NVML_ERROR_UNKNOWN hides migkit-only causes (a corrupt state
+// file, a full disk); migctl looks this function up with dlsym and, when present, reports the
+// cause and exit code the direct backend would. `code` receives a migkit Code (core/status.h).
+nvmlReturn_t nvmlMigkitGetLastError(nvmlReturn_t result, int* code, char* message,
+                                    unsigned int length) {
+  return Guard(__func__, [&]() { return migkit::nvml::GetLastError(result, code, message, length); });
+}
 
 nvmlReturn_t nvmlSystemGetDriverVersion(char* version, unsigned int length) {
   return RunCall(__func__, [&](Call&) {

@@ -24,6 +24,13 @@ std::string WithoutMigPrefix(const char* name) {
   return s;
 }
 
+// What reading back a just-created instance returns when another process destroyed it in between:
+// its handle is stale (INVALID_ARGUMENT, as the driver's is after a destroy, mig-facts.md §6.3)
+// or the instance is not found.
+bool GoneAfterCreate(nvmlReturn_t r) {
+  return r == NVML_ERROR_INVALID_ARGUMENT || r == NVML_ERROR_NOT_FOUND;
+}
+
 std::string Hex(std::uint32_t value) {
   char text[16];
   std::snprintf(text, sizeof text, "0x%08X", value);
@@ -508,8 +515,16 @@ StatusOr<GpuInstance> NvmlBackend::CreateGpuInstance(int gpu, int profile_id,
   }
   nvmlGpuInstanceInfo_t info;
   std::memset(&info, 0, sizeof info);
-  MIGKIT_RETURN_IF_ERROR(library_->Check(f.gpu_instance_get_info(handle, &info),
-                                         "nvmlGpuInstanceGetInfo"));
+  const nvmlReturn_t read = f.gpu_instance_get_info(handle, &info);
+  if (GoneAfterCreate(read)) {
+    // The create succeeded; another process destroyed the instance before it could be read.
+    // That is not this call's failure: report the creation, with no ID (Backend::kGoneId).
+    GpuInstance gone;
+    gone.id = kGoneId;
+    gone.profile_id = profile_id;
+    return gone;
+  }
+  MIGKIT_RETURN_IF_ERROR(library_->Check(read, "nvmlGpuInstanceGetInfo"));
   GpuInstance gi;
   gi.id = static_cast<int>(info.id);
   gi.profile_id = static_cast<int>(info.profileId);
@@ -573,8 +588,14 @@ StatusOr<ComputeInstance> NvmlBackend::CreateComputeInstance(int gpu, int gi_id,
   if (!s.ok()) return explain(s);
   nvmlComputeInstanceInfo_t info;
   std::memset(&info, 0, sizeof info);
-  MIGKIT_RETURN_IF_ERROR(library_->Check(f.compute_instance_get_info(handle, &info),
-                                         "nvmlComputeInstanceGetInfo_v2"));
+  const nvmlReturn_t read = f.compute_instance_get_info(handle, &info);
+  if (GoneAfterCreate(read)) {  // as in CreateGpuInstance
+    ComputeInstance gone;
+    gone.id = kGoneId;
+    gone.profile_id = ci_profile_id;
+    return gone;
+  }
+  MIGKIT_RETURN_IF_ERROR(library_->Check(read, "nvmlComputeInstanceGetInfo_v2"));
   ComputeInstance ci;
   ci.id = static_cast<int>(info.id);
   ci.profile_id = static_cast<int>(info.profileId);

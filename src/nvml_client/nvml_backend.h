@@ -82,6 +82,7 @@ class NvmlBackend : public Backend {
   Status DestroyComputeInstance(int gpu, int gi_id, int ci_id) override;
 
   const NvmlLibrary& library() const { return *library_; }
+  NvmlLibrary* mutable_library_for_testing() { return library_.get(); }
 
  private:
   /// The handle of GPU `gpu`; kInvalidArgument naming the valid range when there is none.

@@ -5,6 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -285,6 +293,195 @@ TEST_F(NvmlBackendTest, DescribeNamesTheLibraryAndVersions) {
   EXPECT_EQ(backend_->Describe(), "NVML " + backend_->library().path() +
                                       " (driver 580.82.07, NVML 13.580.82.07)");
   EXPECT_FALSE(backend_->IsEmulated());
+}
+
+// Issue 14 item 6: a migkit-only failure (a write the OS refuses, a state file gone bad) keeps
+// its cause and code through NVML instead of becoming NVML_ERROR_UNKNOWN "Unknown Error".
+TEST_F(NvmlBackendTest, MigkitOnlyFailuresKeepTheirCauseThroughNvml) {
+  Open("A100-SXM4-40GB");
+  const std::string state = node_->state_path();
+  // The temporary this process would write is a directory: creating it fails, as a full disk
+  // would fail the write (the library runs in this process, so it has this pid).
+  const std::string tmp = state + ".tmp." + std::to_string(::getpid());
+  std::filesystem::create_directory(tmp);
+  Status direct_activation, nvml_activation;
+  const Status direct = node_->SetMigMode(0, true, &direct_activation);
+  const Status nvml = backend_->SetMigMode(0, true, &nvml_activation);
+  EXPECT_EQ(direct.code(), Code::kIoError) << direct.ToString();
+  EXPECT_EQ(nvml.code(), direct.code()) << nvml.ToString();
+  EXPECT_EQ(nvml.message(), direct.message());
+  EXPECT_NE(nvml.message().find(tmp), std::string::npos) << nvml.message();
+  std::filesystem::remove(tmp);
+
+  // A state file damaged after nvmlInit: kCorruption naming the file, as directly.
+  { std::ofstream(state) << "{\"format\": true}"; }
+  StatusOr<std::vector<GpuInfo>> gpus = backend_->Gpus();
+  ASSERT_FALSE(gpus.ok());
+  EXPECT_EQ(gpus.status().code(), Code::kCorruption) << gpus.status().ToString();
+  EXPECT_NE(gpus.status().message().find(state), std::string::npos);
+}
+
+// Issue 14 item 1: another process destroys a just-created instance before migctl reads it
+// back. The interposed create calls the library's, then destroys what it made through the node
+// directly, exactly between the create and the follow-up read.
+EmulatedNode* g_other_process = nullptr;
+decltype(&::nvmlDeviceCreateGpuInstance) g_real_create_gi = nullptr;
+decltype(&::nvmlGpuInstanceCreateComputeInstance) g_real_create_ci = nullptr;
+
+nvmlReturn_t CreateGiThenOtherDestroys(nvmlDevice_t d, unsigned int profile, nvmlGpuInstance_t* gi) {
+  const nvmlReturn_t r = g_real_create_gi(d, profile, gi);
+  const std::vector<GpuInfo> gpus = *g_other_process->Gpus();  // kept alive for the loop
+  for (const GpuInstance& g : gpus[0].state.gpu_instances) {
+    const Status s = g_other_process->DestroyGpuInstance(0, g.id);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+  return r;
+}
+
+nvmlReturn_t CreateCiThenOtherDestroys(nvmlGpuInstance_t gi, unsigned int profile,
+                                       nvmlComputeInstance_t* ci) {
+  const nvmlReturn_t r = g_real_create_ci(gi, profile, ci);
+  const std::vector<GpuInfo> gpus = *g_other_process->Gpus();
+  for (const GpuInstance& g : gpus[0].state.gpu_instances) {
+    for (const ComputeInstance& c : g.compute_instances) {
+      EXPECT_TRUE(g_other_process->DestroyComputeInstance(0, g.id, c.id).ok());
+    }
+  }
+  return r;
+}
+
+TEST_F(NvmlBackendTest, CreateThatTookEffectIsNotReportedAsFailedWhenDestroyedAtOnce) {
+  Open("H100-SXM5-80GB");
+  Status activation;
+  ASSERT_TRUE(backend_->SetMigMode(0, true, &activation).ok());
+  NvmlFunctions* fn = backend_->mutable_library_for_testing()->mutable_fn_for_testing();
+  g_other_process = node_.get();
+  g_real_create_gi = fn->device_create_gpu_instance;
+  fn->device_create_gpu_instance = &CreateGiThenOtherDestroys;
+  StatusOr<GpuInstance> gi = backend_->CreateGpuInstance(0, 19, std::nullopt);
+  fn->device_create_gpu_instance = g_real_create_gi;
+  ASSERT_TRUE(gi.ok()) << gi.status().ToString();
+  EXPECT_EQ(gi->id, Backend::kGoneId);
+  EXPECT_EQ(gi->profile_id, 19);
+  EXPECT_TRUE((*node_->Gpus())[0].state.gpu_instances.empty());  // it was created, then destroyed
+
+  StatusOr<GpuInstance> kept = backend_->CreateGpuInstance(0, 19, std::nullopt);
+  ASSERT_TRUE(kept.ok());
+  g_real_create_ci = fn->gpu_instance_create_compute_instance;
+  fn->gpu_instance_create_compute_instance = &CreateCiThenOtherDestroys;
+  StatusOr<ComputeInstance> ci = backend_->CreateComputeInstance(0, kept->id, 0, std::nullopt);
+  fn->gpu_instance_create_compute_instance = g_real_create_ci;
+  ASSERT_TRUE(ci.ok()) << ci.status().ToString();
+  EXPECT_EQ(ci->id, Backend::kGoneId);
+  EXPECT_TRUE((*node_->Gpus())[0].state.gpu_instances[0].compute_instances.empty());
+  g_other_process = nullptr;
+}
+
+// Issue 14: writers through NVML and writers on the node directly, in separate processes, create
+// and destroy GPU instances on one GPU at once. Every result a writer reports must agree with the
+// final state: for each GI ID, creations reported minus destructions reported is 1 if it exists at
+// the end and 0 if not, except that a creation reported as "created, then gone" has no ID and
+// accounts for one destruction someone reported. The only failures allowed are the ones racing
+// makes honest: a full GPU on create, an instance already gone on destroy.
+TEST_F(NvmlBackendTest, MixedNvmlAndDirectWritersReportWhatHappened) {
+  Open("H100-SXM5-80GB");
+  Status activation;
+  ASSERT_TRUE(node_->SetMigMode(0, true, &activation).ok());
+  constexpr int kWriters = 4;  // even: NVML, odd: direct
+  constexpr int kOps = 20;
+  std::vector<pid_t> children;
+  for (int w = 0; w < kWriters; ++w) {
+    const std::string log_path = dir_ + "/log." + std::to_string(w);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::alarm(60);
+      std::ofstream log(log_path);
+      std::unique_ptr<Backend> backend;
+      if (w % 2 == 0) {
+        StatusOr<std::unique_ptr<NvmlLibrary>> lib = NvmlLibrary::Open(MIGKIT_TEST_NVML_LIBRARY);
+        if (!lib.ok()) ::_exit(10);
+        NvmlBackendOptions options;
+        backend = std::make_unique<NvmlBackend>(std::move(lib).value(), &Catalog::BuiltIn(),
+                                                std::move(options));
+      } else {
+        StatusOr<EmulatorOptions> emu = EmulatorOptionsFromEnvironment(Catalog::BuiltIn());
+        if (!emu.ok()) ::_exit(11);
+        StatusOr<std::unique_ptr<EmulatedNode>> node =
+            EmulatedNode::Open(Env::Default(), &Catalog::BuiltIn(), std::move(emu).value());
+        if (!node.ok()) ::_exit(12);
+        backend = std::move(node).value();
+      }
+      unsigned seed = static_cast<unsigned>(w) * 7919u + 1u;
+      for (int op = 0; op < kOps; ++op) {
+        if (::rand_r(&seed) % 2 == 0) {
+          StatusOr<GpuInstance> gi = backend->CreateGpuInstance(0, 19, std::nullopt);
+          if (gi.ok()) {
+            log << (gi->id == Backend::kGoneId ? std::string("U") : "C " + std::to_string(gi->id))
+                << "\n";
+          } else {
+            log << "F create " << static_cast<int>(gi.status().code()) << " "
+                << gi.status().ToString() << "\n";
+          }
+        } else {
+          StatusOr<std::vector<GpuInfo>> gpus = backend->Gpus();
+          if (!gpus.ok()) {
+            log << "F read " << static_cast<int>(gpus.status().code()) << "\n";
+            continue;
+          }
+          const auto& gis = (*gpus)[0].state.gpu_instances;
+          if (gis.empty()) continue;
+          const int id = gis[::rand_r(&seed) % gis.size()].id;
+          const Status destroyed = backend->DestroyGpuInstance(0, id);
+          if (destroyed.ok()) {
+            log << "D " << id << "\n";
+          } else {
+            log << "F destroy " << static_cast<int>(destroyed.code()) << " "
+                << destroyed.ToString() << "\n";
+          }
+        }
+      }
+      log.close();
+      ::_exit(0);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "writer status " << status;
+  }
+  std::map<int, int> balance;  // creations - destructions reported, per GI ID
+  int gone = 0;
+  for (int w = 0; w < kWriters; ++w) {
+    std::ifstream log(dir_ + "/log." + std::to_string(w));
+    std::string kind;
+    while (log >> kind) {
+      if (kind == "U") {
+        ++gone;
+      } else if (kind == "C" || kind == "D") {
+        int id = 0;
+        log >> id;
+        balance[id] += kind == "C" ? 1 : -1;
+      } else {
+        std::string what, rest;
+        int code = 0;
+        log >> what >> code;
+        std::getline(log, rest);
+        const bool honest = (what == "create" && code == static_cast<int>(Code::kInsufficientResources)) ||
+                            (what == "destroy" && (code == static_cast<int>(Code::kNotFound) ||
+                                                   code == static_cast<int>(Code::kInvalidArgument)));
+        EXPECT_TRUE(honest) << "writer " << w << ": " << what << " failed:" << rest;
+      }
+    }
+  }
+  const std::vector<GpuInfo> final_gpus = *node_->Gpus();
+  for (const GpuInstance& gi : final_gpus[0].state.gpu_instances) balance[gi.id] -= 1;
+  int unexplained = 0;
+  for (const auto& [id, b] : balance) {
+    EXPECT_LE(b, 0) << "GI " << id << ": more creations reported than exist or were destroyed";
+    unexplained -= b;
+  }
+  EXPECT_EQ(unexplained, gone) << "destructions without a reported creation";
 }
 
 }  // namespace

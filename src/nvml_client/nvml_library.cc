@@ -34,6 +34,7 @@ void ResolveAll(void* h, NvmlFunctions* f, std::vector<std::string>* missing) {
   Resolve(h, &f->init, {"nvmlInit_v2", "nvmlInit"}, kRequired, missing);
   Resolve(h, &f->shutdown, {"nvmlShutdown"}, kRequired, missing);
   Resolve(h, &f->error_string, {"nvmlErrorString"}, kRequired, missing);
+  Resolve(h, &f->migkit_get_last_error, {"nvmlMigkitGetLastError"}, kOptional, missing);
   Resolve(h, &f->system_get_driver_version, {"nvmlSystemGetDriverVersion"}, kRequired, missing);
   Resolve(h, &f->system_get_nvml_version, {"nvmlSystemGetNVMLVersion"}, kRequired, missing);
   Resolve(h, &f->device_get_count, {"nvmlDeviceGetCount_v2", "nvmlDeviceGetCount"}, kRequired,
@@ -215,6 +216,14 @@ StatusOr<std::unique_ptr<NvmlLibrary>> NvmlLibrary::Open(const std::string& path
 
 Status NvmlLibrary::Check(nvmlReturn_t result, std::string_view function) const {
   if (result == NVML_SUCCESS) return Status::Ok();
+  if (result == NVML_ERROR_UNKNOWN && fn_.migkit_get_last_error != nullptr) {
+    int code = 0;
+    char message[2048] = {};
+    if (fn_.migkit_get_last_error(result, &code, message, sizeof message) == NVML_SUCCESS &&
+        code >= static_cast<int>(Code::kCorruption) && code <= static_cast<int>(Code::kParseError)) {
+      return Status(static_cast<Code>(code), message);
+    }
+  }
   const char* text = fn_.error_string != nullptr ? fn_.error_string(result) : nullptr;
   return StatusFromNvml(result, function, text != nullptr ? text : "");
 }

@@ -70,6 +70,9 @@ struct NvmlFunctions {
   decltype(&::nvmlDeviceGetMigDeviceHandleByIndex) device_get_mig_device_handle_by_index = nullptr;
   decltype(&::nvmlDeviceGetGpuInstanceId) device_get_gpu_instance_id = nullptr;
   decltype(&::nvmlDeviceGetComputeInstanceId) device_get_compute_instance_id = nullptr;
+  // migkit's own library only (never NVIDIA's): the cause behind NVML_ERROR_UNKNOWN. Optional.
+  nvmlReturn_t (*migkit_get_last_error)(nvmlReturn_t result, int* code, char* message,
+                                        unsigned int length) = nullptr;
 };
 
 /// The symbolic name of an NVML return code ("NVML_ERROR_IN_USE"), or "NVML return <n>".
@@ -99,6 +102,8 @@ class NvmlLibrary {
   static StatusOr<std::unique_ptr<NvmlLibrary>> Open(const std::string& path_or_soname);
 
   const NvmlFunctions& fn() const { return fn_; }
+  /// For tests: interpose on single functions (e.g. make another process act between two calls).
+  NvmlFunctions* mutable_fn_for_testing() { return &fn_; }
   /// What Open was given.
   const std::string& requested() const { return requested_; }
   /// The file the loader actually opened, with symlinks resolved (the soname's target).
@@ -107,7 +112,10 @@ class NvmlLibrary {
   const std::string& driver_version() const { return driver_version_; }
   const std::string& nvml_version() const { return nvml_version_; }
 
-  /// StatusFromNvml with this library's nvmlErrorString text.
+  /// StatusFromNvml with this library's nvmlErrorString text. When the library is migkit's
+  /// emulator and the failure was a migkit-only one (a corrupt state file, a full disk), the
+  /// emulator's own status instead, so that migctl reports the same cause and exit code as with
+  /// the direct backend.
   Status Check(nvmlReturn_t result, std::string_view function) const;
 
  private:

@@ -1,6 +1,7 @@
 #include "reconfig/apply.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "reconfig/solver.h"
 
@@ -70,6 +71,16 @@ ApplyResult Apply(const ApplyEnv& env, const Desired& desired, const ApplyOption
   PlanOptions plan_options;
   plan_options.allow_reset = options.allow_reset;
   while (true) {
+    // Held for one plan -> execute -> verify round, released while waiting for busy instances.
+    std::unique_ptr<FileLock> lock;
+    if (!options.lock_path.empty() && !options.dry_run) {
+      StatusOr<std::unique_ptr<FileLock>> held = env.env->Lock(options.lock_path, /*exclusive=*/true);
+      if (!held.ok()) {
+        result.status = held.status().WithContext("cannot take the reconfiguration lock");
+        return result;
+      }
+      lock = std::move(held).value();
+    }
     const std::int64_t now = env.env->NowMicros();
     result.waited_micros = now - begin;
     StatusOr<std::vector<GpuInfo>> gpus = env.backend->Gpus();
@@ -108,6 +119,7 @@ ApplyResult Apply(const ApplyEnv& env, const Desired& desired, const ApplyOption
                          " busy instance" + (result.conflicts.size() == 1 ? "" : "s") + " (" +
                          result.conflicts.front().mark.ToString() + (result.conflicts.size() > 1 ? ", ..." : "") +
                          "); " + Seconds(deadline - now) + " left");
+        lock.reset();
         env.sleep(std::min(options.poll_micros, deadline - now));
         continue;
       }

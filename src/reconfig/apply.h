@@ -53,6 +53,10 @@ struct ApplyOptions {
   /// Checked while waiting for busy instances; true gives up as if the wait had run out (used on
   /// SIGTERM). May be empty.
   std::function<bool()> stop;
+  /// A lock file held (exclusively, through ApplyEnv::env) from the snapshot the plan is made
+  /// from until the result is verified, so that two applies never interleave: the second plans
+  /// from what the first left. Empty: no lock (a single caller). Dry runs take no lock.
+  std::string lock_path;
 };
 
 struct ApplyEnv {

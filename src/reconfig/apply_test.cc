@@ -2,8 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "config/assert.h"
 #include "config/builtin.h"
@@ -175,6 +181,68 @@ TEST(BuiltinConfigs, ApplyOnEveryModel) {
       EXPECT_TRUE(CheckApplied(MustSnapshot(node.get()), targets).empty()) << id << " " << config.name;
     }
   }
+}
+
+// Issue 14 item 2: applies of different configs running at once on one node, each in its own
+// thread with its own EmulatedNode on real files (so flock excludes them as separate processes).
+// Holding the reconfiguration lock from plan to verification, none may fail or roll back: each
+// plans from what the one before it left.
+TEST(ConcurrentApply, ApplicationsHoldingTheLockNeverTearEachOther) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "migkit-apply-XXXXXX").string();
+  const std::string dir = ::mkdtemp(tmpl.data());
+  {
+    const FleetSpec spec = *ParseFleetSpec("2xH100-SXM5-80GB", Catalog::BuiltIn());
+    ASSERT_TRUE(EmulatedNode::Initialize(Env::Default(), Catalog::BuiltIn(), dir, spec).ok());
+  }
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 4;
+  const char* const configs[] = {"all-1g", "all-7g", "all-1g", "all-7g"};
+  std::vector<std::string> failures[kThreads];
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      EmulatorOptions options;
+      options.state_dir = dir;
+      StatusOr<std::unique_ptr<EmulatedNode>> node =
+          EmulatedNode::Open(Env::Default(), &Catalog::BuiltIn(), options);
+      if (!node.ok()) {
+        failures[t].push_back(node.status().ToString());
+        return;
+      }
+      StatusOr<std::vector<GpuInfo>> gpus = (*node)->Gpus();
+      if (!gpus.ok()) {
+        failures[t].push_back(gpus.status().ToString());
+        return;
+      }
+      // Each thread alternates between configs, starting at a different one.
+      for (int round = 0; round < kRounds; ++round) {
+        const std::string name = configs[(t + round) % 4];
+        ApplyEnv ae;
+        ae.backend = node->get();
+        ae.env = Env::Default();
+        ApplyOptions options;
+        options.lock_path = dir + "/reconfig.lock";
+        const ApplyResult r = Apply(ae, ConfigDesired(kConfigs, name, *gpus), options);
+        if (r.outcome != ApplyOutcome::kApplied && r.outcome != ApplyOutcome::kAlreadyApplied) {
+          failures[t].push_back(name + ": " + r.status.ToString() + " " + r.report.Summary(r.plan));
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_TRUE(failures[t].empty()) << "thread " << t << ": " << failures[t].front();
+  }
+  // The node holds one of the configs, whole: the last apply's.
+  auto node = EmulatedNode::Open(Env::Default(), &Catalog::BuiltIn(), {dir, {}, {}});
+  ASSERT_TRUE(node.ok());
+  const std::vector<GpuInfo> gpus = *(*node)->Gpus();
+  for (const GpuInfo& g : gpus) {
+    const size_t n = g.state.gpu_instances.size();
+    EXPECT_TRUE(n == 1 || n == 7) << "GPU " << g.index << " has " << n << " GPU instances";
+    EXPECT_EQ(n, gpus[0].state.gpu_instances.size());
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

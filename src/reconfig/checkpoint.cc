@@ -2,12 +2,35 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <set>
+
 #include "config/fit.h"
+#include "core/gpu_state.h"
+#include "emu/strict_json.h"
 #include "config/mig_profile.h"
 #include "reconfig/busy.h"
 #include "reconfig/solver.h"
 
 namespace migkit {
+namespace {
+
+// The name SerializeCheckpoint writes for GPU instance `gi_id` (ci_id < 0) or one of its compute
+// instances: "3g.40gb", "1c.3g.40gb"; "" when the profile is unknown.
+std::string ProfileName(const GpuModel& model, const GpuState& state, int gi_id, int ci_id) {
+  for (const GpuInstance& gi : state.gpu_instances) {
+    if (gi.id != gi_id) continue;
+    const GiProfile* p = model.FindProfileById(gi.profile_id);
+    if (p == nullptr) return "";
+    if (ci_id < 0) return p->name;
+    for (const ComputeInstance& ci : gi.compute_instances) {
+      if (ci.id == ci_id) return FormatMigDevice(model, *p, ci.profile_id);
+    }
+  }
+  return "";
+}
+
+}  // namespace
 
 Checkpoint MakeCheckpoint(const std::vector<GpuInfo>& gpus, std::int64_t now_micros) {
   Checkpoint c;
@@ -20,6 +43,12 @@ Checkpoint MakeCheckpoint(const std::vector<GpuInfo>& gpus, std::int64_t now_mic
     cg.state = g.state;
     cg.state.mig_pending = cg.state.mig_current;
     if (!cg.state.mig_current) cg.state.gpu_instances.clear();
+    for (const GpuInstance& gi : cg.state.gpu_instances) {
+      cg.profile_names[{gi.id, -1}] = ProfileName(*g.model, cg.state, gi.id, -1);
+      for (const ComputeInstance& ci : gi.compute_instances) {
+        cg.profile_names[{gi.id, ci.id}] = ProfileName(*g.model, cg.state, gi.id, ci.id);
+      }
+    }
     c.gpus.push_back(std::move(cg));
   }
   return c;
@@ -71,32 +100,53 @@ std::string SerializeCheckpoint(const Checkpoint& checkpoint, const std::vector<
 }
 
 StatusOr<Checkpoint> ParseCheckpoint(std::string_view text, std::string_view source) {
+  namespace sj = strict_json;
   const std::string where(source);
   try {
     const nlohmann::json root = nlohmann::json::parse(text);
-    if (!root.is_object() || root.value("format", 0) != 1 || !root.contains("gpus") ||
-        !root["gpus"].is_array()) {
+    if (!root.is_object() || !root.contains("format") || root["format"] != 1 ||
+        !root["format"].is_number_integer() || !root.contains("gpus") || !root["gpus"].is_array()) {
       return Status::ParseError(where + ": not a migkit checkpoint (expected {\"format\": 1, "
                                         "\"gpus\": [...]}, as `migctl checkpoint` writes)");
     }
     Checkpoint c;
-    c.created_micros = root.value("created_micros", std::int64_t{0});
-    for (const nlohmann::json& j : root["gpus"]) {
+    if (root.contains("created_micros")) {
+      c.created_micros = sj::Int(root, "created_micros", 0, INT64_MAX, "the checkpoint");
+    }
+    constexpr std::int64_t kMaxSmall = 1 << 16;  // IDs, profile IDs and placements are tiny
+    std::set<std::string> uuids;
+    const nlohmann::json& gpus = root["gpus"];
+    for (size_t i = 0; i < gpus.size(); ++i) {
+      const nlohmann::json& j = gpus[i];
+      const std::string at = "gpus[" + std::to_string(i) + "]";
       CheckpointGpu g;
-      g.index = j.at("index").get<int>();
-      g.uuid = j.at("uuid").get<std::string>();
-      g.model_id = j.at("model").get<std::string>();
-      g.state.mig_current = g.state.mig_pending = j.at("mig_enabled").get<bool>();
-      for (const nlohmann::json& gj : j.at("gpu_instances")) {
+      g.index = static_cast<int>(sj::Int(j, "index", 0, kMaxSmall, at));
+      g.uuid = sj::String(j, "uuid", at, /*allow_empty=*/false);
+      if (!uuids.insert(g.uuid).second) throw sj::JsonDefect(at + ": GPU " + g.uuid + " is listed twice");
+      g.model_id = sj::String(j, "model", at, /*allow_empty=*/false);
+      g.state.mig_current = g.state.mig_pending = sj::Bool(j, "mig_enabled", at);
+      const nlohmann::json& gis = sj::Array(j, "gpu_instances", at);
+      for (size_t k = 0; k < gis.size(); ++k) {
+        const nlohmann::json& gj = gis[k];
+        const std::string gi_at = at + ".gpu_instances[" + std::to_string(k) + "]";
         GpuInstance gi;
-        gi.id = gj.at("id").get<int>();
-        gi.profile_id = gj.at("profile_id").get<int>();
-        gi.placement = {gj.at("start").get<int>(), gj.at("size").get<int>()};
-        for (const nlohmann::json& cj : gj.at("compute_instances")) {
+        gi.id = static_cast<int>(sj::Int(gj, "id", 0, kMaxSmall, gi_at));
+        gi.profile_id = static_cast<int>(sj::Int(gj, "profile_id", 0, kMaxSmall, gi_at));
+        gi.placement = {static_cast<int>(sj::Int(gj, "start", 0, kMaxSmall, gi_at)),
+                        static_cast<int>(sj::Int(gj, "size", 0, kMaxSmall, gi_at))};
+        if (gj.contains("profile")) g.profile_names[{gi.id, -1}] = sj::String(gj, "profile", gi_at);
+        const nlohmann::json& cis = sj::Array(gj, "compute_instances", gi_at);
+        for (size_t m = 0; m < cis.size(); ++m) {
+          const nlohmann::json& cj = cis[m];
+          const std::string ci_at = gi_at + ".compute_instances[" + std::to_string(m) + "]";
           ComputeInstance ci;
-          ci.id = cj.at("id").get<int>();
-          ci.profile_id = cj.at("profile_id").get<int>();
-          ci.placement = {cj.at("start").get<int>(), cj.at("size").get<int>()};
+          ci.id = static_cast<int>(sj::Int(cj, "id", 0, kMaxSmall, ci_at));
+          ci.profile_id = static_cast<int>(sj::Int(cj, "profile_id", 0, kMaxSmall, ci_at));
+          ci.placement = {static_cast<int>(sj::Int(cj, "start", 0, kMaxSmall, ci_at)),
+                          static_cast<int>(sj::Int(cj, "size", 0, kMaxSmall, ci_at))};
+          if (cj.contains("profile")) {
+            g.profile_names[{gi.id, ci.id}] = sj::String(cj, "profile", ci_at);
+          }
           gi.compute_instances.push_back(ci);
         }
         g.state.gpu_instances.push_back(std::move(gi));
@@ -104,6 +154,8 @@ StatusOr<Checkpoint> ParseCheckpoint(std::string_view text, std::string_view sou
       c.gpus.push_back(std::move(g));
     }
     return c;
+  } catch (const strict_json::JsonDefect& e) {
+    return Status::ParseError(where + ": " + e.what());
   } catch (const nlohmann::json::exception& e) {
     return Status::ParseError(where + ": " + e.what());
   }
@@ -124,6 +176,22 @@ StatusOr<std::vector<LayoutTarget>> CheckpointTargets(const Checkpoint& checkpoi
     if (match->model->id != g.model_id) {
       return Status::InvalidArgument("GPU " + g.uuid + " is " + WithArticle(match->model->id) +
                                      " but the checkpoint recorded " + g.model_id);
+    }
+    // IDs, placements and profiles must be ones this model's driver could have produced; the
+    // names, written for people, must agree with the IDs, or the file was edited by hand.
+    const Status valid = ValidateState(*match->model, g.state);
+    if (!valid.ok()) {
+      return Status::InvalidArgument("the checkpoint's GPU " + g.uuid + " is not a state " +
+                                     WithArticle(g.model_id) + " can be in: " + valid.message());
+    }
+    for (const auto& [ids, name] : g.profile_names) {
+      const std::string expected = ProfileName(*match->model, g.state, ids.first, ids.second);
+      if (!name.empty() && name != expected) {
+        return Status::InvalidArgument(
+            "the checkpoint's GPU " + g.uuid + " names GPU instance " + std::to_string(ids.first) +
+            (ids.second >= 0 ? " compute instance " + std::to_string(ids.second) : "") + " '" +
+            name + "' but its profile ID is that of '" + expected + "'");
+      }
     }
     out.push_back(CurrentLayout(match->index, g.state));
   }

@@ -14,6 +14,8 @@
 #define MIGKIT_RECONFIG_CHECKPOINT_H_
 
 #include <cstdint>
+#include <map>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +31,9 @@ struct CheckpointGpu {
   std::string uuid;
   std::string model_id;
   GpuState state;  // mig_pending == mig_current in a checkpoint
+  /// The profile names the file gives, by (GI ID, CI ID or -1 for the GI): for people, but checked
+  /// against the IDs on restore so that a hand edit that changed one but not the other is caught.
+  std::map<std::pair<int, int>, std::string> profile_names;
   friend bool operator==(const CheckpointGpu&, const CheckpointGpu&) = default;
 };
 

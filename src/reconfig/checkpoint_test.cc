@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
 #include "reconfig/apply.h"
 #include "reconfig/test_support.h"
 #include "testing/status_matchers.h"
@@ -83,6 +88,49 @@ TEST(Checkpoint, RejectsForeignGpusAndBadFiles) {
             Status::ParseError("cp.json: not a migkit checkpoint (expected {\"format\": 1, \"gpus\": "
                                "[...]}, as `migctl checkpoint` writes)"));
   EXPECT_CODE(ParseCheckpoint("{", "cp.json"), Code::kParseError);
+}
+
+// Issue 14 item 4: hand-edited checkpoints are refused, never coerced or half-restored.
+TEST(Checkpoint, RefusesCoercedValuesAndInconsistentInstances) {
+  MemEnv env;
+  auto node = NewTestNode(&env, "/n", "1xH100-SXM5-80GB");
+  MustApply(node.get(), &env, ConfigDesired(kConfigs, "balanced", MustSnapshot(node.get())));
+  const std::vector<GpuInfo> gpus = MustSnapshot(node.get());
+  const std::string text = SerializeCheckpoint(MakeCheckpoint(gpus, 0), gpus);
+  using Edit = std::function<void(nlohmann::json&)>;
+  // Parsing refuses what is not of the type and range migkit writes.
+  for (const Edit& edit : std::vector<Edit>{
+           [](auto& j) { j["gpus"][0]["gpu_instances"][0]["id"] = 4294967298ULL; },
+           [](auto& j) { j["gpus"][0]["gpu_instances"][0]["id"] = 2.9; },
+           [](auto& j) { j["gpus"][0]["mig_enabled"] = 1; },
+           [](auto& j) { j["gpus"][0]["gpu_instances"] = nullptr; },
+           [](auto& j) { j["gpus"][0]["uuid"] = "GPU-\x1b[31m"; },
+           [](auto& j) { j["gpus"].push_back(j["gpus"][0]); },  // the same GPU twice
+           [](auto& j) { j["format"] = true; },
+       }) {
+    nlohmann::json j = nlohmann::json::parse(text);
+    edit(j);
+    StatusOr<Checkpoint> c = ParseCheckpoint(j.dump(), "cp.json");
+    ASSERT_FALSE(c.ok()) << j.dump();
+    EXPECT_EQ(c.status().code(), Code::kParseError);
+    EXPECT_EQ(c.status().message().rfind("cp.json: ", 0), 0u) << c.status().message();
+  }
+  // Restoring refuses what this GPU's driver could not have produced, or names that lie.
+  for (const Edit& edit : std::vector<Edit>{
+           [](auto& j) { j["gpus"][0]["gpu_instances"][0]["id"] = 13; },  // not its placement's
+           [](auto& j) { j["gpus"][0]["gpu_instances"][0]["profile"] = "7g.80gb"; },
+       }) {
+    nlohmann::json j = nlohmann::json::parse(text);
+    edit(j);
+    StatusOr<Checkpoint> c = ParseCheckpoint(j.dump(), "cp.json");
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    const auto targets = CheckpointTargets(*c, gpus);
+    ASSERT_FALSE(targets.ok()) << j.dump();
+    EXPECT_EQ(targets.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(targets.status().message().find(gpus[0].uuid), std::string::npos);
+  }
+  // The file as written restores.
+  EXPECT_TRUE(CheckpointTargets(*ParseCheckpoint(text, "cp.json"), gpus).ok());
 }
 
 }  // namespace

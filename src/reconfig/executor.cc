@@ -40,6 +40,13 @@ Status RunStep(Backend* backend, const Step& step, std::map<std::pair<int, int>,
     case StepKind::kCreateGpuInstance: {
       StatusOr<GpuInstance> gi = backend->CreateGpuInstance(step.gpu, step.profile_id, step.placement.start);
       if (!gi.ok()) return gi.status();
+      if (gi->id == Backend::kGoneId) {
+        // The create took effect and was undone by someone else: the step did not fail, but the
+        // layout can no longer be reached as planned. Say exactly that; rollback follows.
+        return Status::NotFound("GPU " + std::to_string(step.gpu) + ": " + step.profile +
+                                " was created, then destroyed by another process before it could "
+                                "be read back");
+      }
       if (gi->id != step.gi_id) {
         // Some boards number GIs differently (mig-facts.md §4.2, "swapped halves"); follow the
         // driver's numbering for the CIs that go into it.
@@ -54,6 +61,12 @@ Status RunStep(Backend* backend, const Step& step, std::map<std::pair<int, int>,
       StatusOr<ComputeInstance> ci = backend->CreateComputeInstance(
           step.gpu, actual_gi(step.gi_id), step.profile_id, step.placement.start);
       if (!ci.ok()) return ci.status();
+      if (ci->id == Backend::kGoneId) {
+        return Status::NotFound("GPU " + std::to_string(step.gpu) + ": " + step.profile + " in GI " +
+                                std::to_string(actual_gi(step.gi_id)) +
+                                " was created, then destroyed by another process before it could "
+                                "be read back");
+      }
       if (step.ci_id >= 0 && ci->id != step.ci_id) {
         notes->push_back("GPU " + std::to_string(step.gpu) + ": " + step.profile + " in GI " +
                          std::to_string(actual_gi(step.gi_id)) + " got CI ID " +

@@ -15,4 +15,10 @@ Status MalformedYaml(std::string_view source, const YAML::Exception& e) {
   return Status::ParseError(std::string(source) + ": malformed YAML: " + e.what());
 }
 
+Status MultipleDocuments(std::string_view source, size_t count) {
+  return Status::ParseError(std::string(source) + ": holds " + std::to_string(count) +
+                            " YAML documents; the file must be one document (merge them into "
+                            "one, or split the file)");
+}
+
 }  // namespace migkit

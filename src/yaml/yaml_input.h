@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/status.h"
 
@@ -34,6 +35,8 @@ inline int LineOf(const YAML::Node& node) { return node.Mark().line + 1; }
 /// Loads `text` (read from `source`, a file name for messages) as YAML and returns
 /// `read(root)`. On error returns kParseError:
 ///   - text that is not YAML: "<source>:<line>: malformed YAML: <yaml-cpp's message>";
+///   - more than one YAML document ("---"): "<source>: holds N YAML documents; ..." (a reader
+///     given only the first would silently ignore the rest);
 ///   - a ParseFailure thrown by `read`: its message;
 ///   - any other yaml-cpp exception thrown by `read` (a failed conversion): "<source>: <what>".
 /// `read` returns a T or a StatusOr<T>.
@@ -44,12 +47,17 @@ StatusOr<T> ParseYaml(std::string_view text, std::string_view source, Read&& rea
 
 /// kParseError for a yaml-cpp exception thrown while loading `source`.
 Status MalformedYaml(std::string_view source, const YAML::Exception& e);
+/// kParseError for a file of `count` > 1 YAML documents.
+Status MultipleDocuments(std::string_view source, size_t count);
 
 template <typename T, typename Read>
 StatusOr<T> ParseYaml(std::string_view text, std::string_view source, Read&& read) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    // A second document ("---") would otherwise be dropped without a word.
+    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    if (documents.size() > 1) return MultipleDocuments(source, documents.size());
+    if (!documents.empty()) root = documents.front();
   } catch (const YAML::Exception& e) {
     return MalformedYaml(source, e);
   }

@@ -3,6 +3,7 @@
 // exit code and the state left behind. Expected values come from mig-facts.md (section numbers in
 // the comments).
 #include <gtest/gtest.h>
+#include <sys/stat.h>  // mkfifo
 
 #include <filesystem>
 #include <fstream>
@@ -727,6 +728,91 @@ TEST_F(MigctlE2e, VerboseNamesTheBackendOnStderrOnly) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_TRUE(Contains(r.err, "# emulated node: 8xH100-SXM5-80GB")) << r.err;
   EXPECT_FALSE(json::parse(r.out, nullptr, false).is_discarded());
+}
+
+// ---- Issue 14: state you can trust --------------------------------------------------------------
+
+// A hostile node.json ends in exit 3 naming the path and the way out, through NVML (the default)
+// and directly alike; `emulator init --force` then replaces it.
+TEST_F(MigctlE2e, HostileStateFileIsRefusedWithTheWayOut) {
+  RunOk({"status"});  // creates the node
+  for (const std::string kind : {"fifo", "dangling-link", "dev-zero-link"}) {
+    std::filesystem::remove(StatePath());
+    if (kind == "fifo") {
+      ASSERT_EQ(::mkfifo(StatePath().c_str(), 0644), 0);
+    } else {
+      std::filesystem::create_symlink(kind == "dangling-link" ? dir_ + "/nowhere" : "/dev/zero",
+                                      StatePath());
+    }
+    for (const char* backend : {"emulator", "direct"}) {
+      const Result r = Run({"status"}, {{"MIGKIT_BACKEND", backend}});
+      EXPECT_EQ(r.exit_code, 3) << kind << " " << backend << Show({"status"}, r);
+      EXPECT_TRUE(Contains(r.err, StatePath())) << r.err;
+      EXPECT_TRUE(Contains(r.err, "migctl emulator init --force")) << r.err;
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/nowhere"));  // nothing created behind the link
+    const Result init = Run({"emulator", "init"});
+    EXPECT_NE(init.exit_code, 0) << kind;  // refuses without --force
+    RunOk({"emulator", "init", "--force"});
+    EXPECT_TRUE(std::filesystem::is_regular_file(std::filesystem::symlink_status(StatePath())));
+    RunOk({"status"});
+  }
+}
+
+TEST_F(MigctlE2e, CorruptStateHasTheSameCauseAndExitCodeThroughNvml) {
+  RunOk({"status"});
+  { std::ofstream(StatePath()) << "{\"format\": 1, \"spec\": \"H100-SXM5-80GB\", \"gpus\": null}"; }
+  const Result direct = Run({"status"}, {{"MIGKIT_BACKEND", "direct"}});
+  const Result nvml = Run({"status"}, {{"MIGKIT_BACKEND", "emulator"}});
+  EXPECT_EQ(direct.exit_code, 3) << Show({"status"}, direct);
+  EXPECT_EQ(nvml.exit_code, 3) << Show({"status"}, nvml);
+  EXPECT_TRUE(Contains(nvml.err, "\"gpus\" is null")) << nvml.err;
+  EXPECT_FALSE(Contains(nvml.err, "Unknown Error")) << nvml.err;
+}
+
+TEST_F(MigctlE2e, CliEdgesOfIssue14) {
+  // An unknown command is an error even with --help.
+  const Result unknown = Run({"destroy-everything", "--help"});
+  EXPECT_EQ(unknown.exit_code, 2) << Show({"destroy-everything", "--help"}, unknown);
+  EXPECT_TRUE(Contains(unknown.err, "destroy-everything")) << unknown.err;
+  // A count too large for an int is a bad count, not an unknown model.
+  const Result big = Run({"status"}, {{"MIGKIT_EMULATE", "99999999999xH100-SXM5-80GB"}});
+  EXPECT_EQ(big.exit_code, 3) << Show({"status"}, big);
+  EXPECT_TRUE(Contains(big.err, "GPU count")) << big.err;
+  EXPECT_FALSE(Contains(big.err, "unknown GPU model")) << big.err;
+
+  Emulate("H100-SXM5-80GB");
+  RunOk({"mig", "enable", "-i", "0"});
+  // 7g.80gb (profile 0) spans the GPU and is GI 0 (mig-facts.md §4.2).
+  RunOk({"create-gi", "-i", "0", "0"});
+  // Naming a GPU instance twice destroys it once, as -i 0,0 selects GPU 0 once.
+  const std::string once = RunOk({"destroy-gi", "-i", "0", "--gi", "0,0"});
+  EXPECT_EQ(Count(once, "Successfully destroyed GPU instance"), 1) << once;
+  // destroy-ci without --gi or --ci destroys every compute instance, as nvidia-smi mig -dci.
+  RunOk({"create-gi", "-i", "0", "0"});
+  RunOk({"create-ci", "-i", "0", "--gi", "0", "1c.7g.80gb,1c.7g.80gb"});
+  const std::string all = RunOk({"destroy-ci", "-i", "0"});
+  EXPECT_EQ(Count(all, "Successfully destroyed compute instance"), 2) << all;
+
+  // plan: limits a user may not give.
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--time-limit", "-1"}, {"--time-limit", "nan"},
+                                             {"--time-limit", "1e18"}, {"--gpus-per-node", "0"}}) {
+    std::vector<std::string> argv = {"plan", "--fleet", "2xH100-SXM5-80GB", "--demand",
+                                     "1g.10gb=2"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const Result r = Run(argv);
+    EXPECT_EQ(r.exit_code, 2) << Show(argv, r);
+    EXPECT_TRUE(Contains(r.err, args[0])) << r.err;
+  }
+  // A config file with two YAML documents is refused, not cut to the first.
+  const std::string file = dir_ + "/two.yaml";
+  std::ofstream(file) << "version: v1\nmig-configs:\n  a:\n    - devices: all\n      mig-enabled: "
+                         "false\n---\nversion: v1\nmig-configs:\n  b:\n    - devices: all\n"
+                         "      mig-enabled: false\n";
+  const Result two = Run({"apply", "-f", file, "-c", "a"});
+  EXPECT_EQ(two.exit_code, 2) << Show({"apply"}, two);
+  EXPECT_TRUE(Contains(two.err, "2 YAML documents")) << two.err;
 }
 
 }  // namespace

@@ -522,6 +522,16 @@ static void P_nvmlDeviceResetApplicationsClocks(void) {
   EXPECT_RC(INVALID, nvmlDeviceResetApplicationsClocks(NULL));
 }
 
+/* migkit's own export (migctl reads the cause of a failure through it); works without nvmlInit. */
+static void P_nvmlMigkitGetLastError(void) {
+  int code;
+  char message[8];
+  EXPECT_RC(NVML_ERROR_INVALID_ARGUMENT,
+            nvmlMigkitGetLastError(NVML_ERROR_UNKNOWN, NULL, message, sizeof message));
+  EXPECT_RC(NVML_ERROR_INVALID_ARGUMENT, nvmlMigkitGetLastError(NVML_ERROR_UNKNOWN, &code, NULL, 8));
+  EXPECT_RC(NVML_ERROR_INVALID_ARGUMENT, nvmlMigkitGetLastError(NVML_ERROR_UNKNOWN, &code, message, 0));
+}
+
 /* ---- The table -------------------------------------------------------------------------- */
 
 struct Probe {
@@ -611,6 +621,7 @@ static const struct Probe kProbes[] = {
     PROBE(nvmlDeviceGetApplicationsClock),
     PROBE(nvmlDeviceSetApplicationsClocks),
     PROBE(nvmlDeviceResetApplicationsClocks),
+    PROBE(nvmlMigkitGetLastError),
 };
 static const size_t kProbeCount = sizeof kProbes / sizeof kProbes[0];
 

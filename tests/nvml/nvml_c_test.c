@@ -201,6 +201,24 @@ static void TestErrorStrings(void) {
 
 /* ---- Devices ------------------------------------------------------------------------------- */
 
+static void TestLastError(void) {
+  /* migkit's extension: the cause of the last failure on this thread, for that return code only. */
+  nvmlDevice_t d = NULL;
+  int code = 0;
+  char message[256] = "";
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetHandleByIndex_v2(99, &d));
+  EXPECT_OK(nvmlMigkitGetLastError(NVML_ERROR_INVALID_ARGUMENT, &code, message, sizeof message));
+  EXPECT_UINT(NVML_ERROR_INVALID_ARGUMENT, code);
+  CHECK(message[0] != '\0');
+  EXPECT_RET(NVML_ERROR_NOT_FOUND,
+             nvmlMigkitGetLastError(NVML_ERROR_UNKNOWN, &code, message, sizeof message));
+  EXPECT_OK(nvmlDeviceGetHandleByIndex_v2(0, &d));
+  EXPECT_RET(NVML_ERROR_NOT_FOUND,
+             nvmlMigkitGetLastError(NVML_ERROR_INVALID_ARGUMENT, &code, message, sizeof message));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT,
+             nvmlMigkitGetLastError(NVML_ERROR_INVALID_ARGUMENT, NULL, message, sizeof message));
+}
+
 static void TestDeviceEnumeration(void) {
   unsigned int count = 0;
   EXPECT_OK(nvmlDeviceGetCount_v2(&count));
@@ -1326,6 +1344,7 @@ int main(int argc, char** argv) {
   TestInitRefcount();
   TestSystem();
   TestErrorStrings();
+  TestLastError();
   TestDeviceEnumeration();
   TestPci();
   TestDeviceProperties();
