@@ -1,8 +1,8 @@
 // TimeZone: UTC offsets over time for one zone, from the system's time-zone database or a rule.
 //
 // GCC 12's <chrono> has no time-zone database, and TZ + localtime_r changes process-wide state, so
-// zones come from Howard Hinnant's date library (Debian's libhowardhinnant-date-dev, built with
-// USE_OS_TZDB: it reads the tzdata package's /usr/share/zoneinfo) and from the forms below:
+// IANA zones come from Howard Hinnant's date library (Debian's libhowardhinnant-date-dev, built
+// with USE_OS_TZDB: it reads the tzdata package's /usr/share/zoneinfo). Accepted specs:
 //   * "UTC" (also "Z", "Etc/UTC") and fixed offsets "+02:00", "-05:30", "UTC+2", "UTC-03:30";
 //   * IANA names such as "Europe/Berlin", from the OS database through the date library. That
 //     build ignores $TZDIR, and holds the last offset of a zone's table after the table ends
