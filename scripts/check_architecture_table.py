@@ -22,6 +22,7 @@ EXTERNAL = {
     "CLI11": "CLI11::CLI11",
     "fmt": "fmt::fmt",
     "libdl": "${CMAKE_DL_LIBS}",
+    "date": "date::date-tz",
 }
 KEYWORDS = {"PUBLIC", "PRIVATE", "INTERFACE"}
 

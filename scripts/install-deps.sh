@@ -8,6 +8,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev librapidcheck-dev libbenchmark-dev
   libglpk-dev
+  libhowardhinnant-date-dev
   python3 tzdata
 )
 

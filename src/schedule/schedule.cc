@@ -57,7 +57,7 @@ std::string DaysText(unsigned days) {
 
 class ScheduleParser {
  public:
-  ScheduleParser(std::string_view source, Env* env) : source_(source), env_(env) {}
+  explicit ScheduleParser(std::string_view source) : source_(source) {}
 
   Schedule Parse(const YAML::Node& root) {
     Schedule s;
@@ -82,7 +82,7 @@ class ScheduleParser {
     const YAML::Node zone = root["time-zone"];
     if (!zone) Fail(LineOf(root), "missing key 'time-zone' (e.g. 'time-zone: Europe/Berlin' or 'time-zone: UTC')");
     if (!zone.IsScalar()) Fail(LineOf(zone), "'time-zone' must be a string, found " + Shown(zone));
-    StatusOr<TimeZone> tz = TimeZone::Load(zone.Scalar(), env_);
+    StatusOr<TimeZone> tz = TimeZone::Load(zone.Scalar());
     if (!tz.ok()) {
       FailAt(source_, LineOf(zone), tz.status().message());
     }
@@ -199,7 +199,6 @@ class ScheduleParser {
   }
 
   std::string source_;
-  Env* env_;
 };
 
 }  // namespace
@@ -306,9 +305,9 @@ std::vector<std::string> Schedule::ConfigNames() const {
   return out;
 }
 
-StatusOr<Schedule> ParseSchedule(std::string_view text, std::string_view source, Env* env) {
+StatusOr<Schedule> ParseSchedule(std::string_view text, std::string_view source, Env* /*env*/) {
   return ParseYaml<Schedule>(text, source,
-                             [&](const YAML::Node& root) { return ScheduleParser(source, env).Parse(root); });
+                             [&](const YAML::Node& root) { return ScheduleParser(source).Parse(root); });
 }
 
 std::string ConfigFilePath(const Schedule& schedule, const std::string& schedule_path) {

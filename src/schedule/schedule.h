@@ -74,9 +74,10 @@ struct Schedule {
   std::vector<std::string> ConfigNames() const;
 };
 
-/// Parses a schedule. The zone is loaded through `env`. Errors are kParseError
-/// "<source>:<line>: <what is wrong>, <found>, <valid>" (kNotFound for an unknown zone, with the
-/// file and line).
+/// Parses a schedule. Errors are kParseError "<source>:<line>: <what is wrong>, <found>, <valid>"
+/// (kNotFound for an unknown zone, with the file and line). `env` is unused: zones come from the
+/// OS database through the date library, which reads files itself; the parameter stays until the
+/// callers outside src/schedule drop it.
 StatusOr<Schedule> ParseSchedule(std::string_view text, std::string_view source, Env* env);
 
 /// `schedule.config_file` relative to the directory of `schedule_path` (absolute paths as is).

@@ -54,6 +54,22 @@ TEST(Schedule, ListsTransitionsAcrossAClockChange) {
   EXPECT_EQ(FormatInZone(s.zone, t[3].at), "2026-03-31 08:00 CEST");
 }
 
+// The same schedule in the OS database's Europe/Berlin changes at the same wall-clock times.
+TEST(Schedule, ListsTransitionsAcrossAClockChangeInASystemZone) {
+  MemEnv env;
+  std::string yaml = kDayNight;
+  const std::string rule = "CET-1CEST,M3.5.0,M10.5.0/3";
+  yaml.replace(yaml.find(rule), rule.size(), "Europe/Berlin");
+  ASSERT_OK_AND_ASSIGN(Schedule s, ParseSchedule(yaml, "s.yaml", &env));
+  const std::vector<ScheduleTransition> t = s.NextTransitions(At(2026, 3, 27, 11, 0), 3);
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(FormatInZone(s.zone, t[0].at), "2026-03-27 20:00 CET");
+  EXPECT_EQ(t[0].at, At(2026, 3, 27, 19, 0));
+  EXPECT_EQ(FormatInZone(s.zone, t[1].at), "2026-03-30 08:00 CEST");
+  EXPECT_EQ(t[1].at, At(2026, 3, 30, 6, 0));
+  EXPECT_EQ(FormatInZone(s.zone, t[2].at), "2026-03-30 20:00 CEST");
+}
+
 TEST(Schedule, HandlesOvernightWindowsAndSkippedHours) {
   MemEnv env;
   ASSERT_OK_AND_ASSIGN(Schedule s, ParseSchedule(R"(version: v1
@@ -124,13 +140,10 @@ TEST(Schedule, ParsesDurationsAndTheShippedExample) {
   std::ifstream in(std::string(MIGKIT_SOURCE_DIR) + "/deploy/systemd/schedule.example.yaml");
   std::stringstream text;
   text << in.rdbuf();
-  // The example names Europe/Berlin; give it the rule when the machine has no tzdata.
+  // The example names Europe/Berlin, from the OS database (tzdata).
   MemEnv env;
-  std::string yaml = text.str();
-  const size_t zone = yaml.find("time-zone: Europe/Berlin");
-  ASSERT_NE(zone, std::string::npos);
-  yaml.replace(zone, 24, "time-zone: CET-1CEST,M3.5.0,M10.5.0/3");
-  ASSERT_OK_AND_ASSIGN(Schedule s, ParseSchedule(yaml, "schedule.example.yaml", &env));
+  ASSERT_OK_AND_ASSIGN(Schedule s, ParseSchedule(text.str(), "schedule.example.yaml", &env));
+  EXPECT_EQ(s.zone.name(), "Europe/Berlin");
   EXPECT_EQ(s.default_config, "all-7g.80gb");
   EXPECT_EQ(s.busy_wait_seconds, 900);
   ASSERT_EQ(s.windows.size(), 1u);
@@ -162,7 +175,7 @@ INSTANTIATE_TEST_SUITE_P(
                     "'time-zone: UTC')"},
         BadSchedule{"version: v1\ntime-zone: Mars/Base\ndefault: a\n",
                     "s.yaml:2: unknown time zone 'Mars/Base'; use an IANA name such as "
-                    "Europe/Berlin (from $TZDIR or /usr/share/zoneinfo; install the tzdata "
+                    "Europe/Berlin (from /usr/share/zoneinfo; install the tzdata "
                     "package), UTC, an offset such as +02:00, or a POSIX rule such as "
                     "CET-1CEST,M3.5.0,M10.5.0/3"},
         BadSchedule{"version: v1\ntime-zone: UTC\ndefault: a\nwindow: []\n",

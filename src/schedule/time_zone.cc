@@ -1,9 +1,13 @@
 #include "schedule/time_zone.h"
 
+#include <date/tz.h>
+
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <set>
 
 #include "core/strings.h"
@@ -21,12 +25,8 @@ std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
 
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
-std::int64_t ReadBE(std::string_view data, size_t pos, int bytes) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(data[pos + i]);
-  if (bytes == 4) return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
-  return static_cast<std::int64_t>(v);
-}
+// NextTransition's horizon: transitions further ahead than this count as none.
+constexpr std::int64_t k400Years = 146097LL * kDay;
 
 std::string NumericAbbreviation(int offset) {
   char buf[16];
@@ -63,18 +63,18 @@ std::optional<int> ParseFixedOffset(std::string_view s) {
   return sign * (hours * 3600 + minutes * 60);
 }
 
-bool ValidZoneName(std::string_view name) {
-  if (name.empty() || name.front() == '/' || name.back() == '/') return false;
-  for (const std::string& part : Split(name, '/')) {
-    if (part.empty() || part == "." || part == "..") return false;
+// The IANA zone `name` from the OS database, or nullptr. The date library throws when the name is
+// not in the database, when it finds no database at all, and when a zone's file cannot be read -
+// which it does lazily, on the first lookup, so look up once here to keep later lookups from
+// throwing.
+const date::time_zone* FindIanaZone(const std::string& name) {
+  try {
+    const date::time_zone* zone = date::locate_zone(name);
+    zone->get_info(date::sys_seconds());
+    return zone;
+  } catch (const std::exception&) {
+    return nullptr;
   }
-  for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
-          c == '+')) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // A small cursor over a POSIX TZ string.
@@ -172,12 +172,12 @@ std::string FormatLocal(std::int64_t local_seconds) {
   return buf;
 }
 
-TimeZone::TimeZone() : name_("UTC") { types_.push_back(Type{0, false, "UTC"}); }
+TimeZone::TimeZone() : name_("UTC") {}
 
 TimeZone TimeZone::Fixed(int offset_seconds, std::string name) {
   TimeZone z;
   z.name_ = std::move(name);
-  z.types_ = {Type{offset_seconds, false, offset_seconds == 0 ? "UTC" : NumericAbbreviation(offset_seconds)}};
+  z.fixed_ = Type{offset_seconds, false, offset_seconds == 0 ? "UTC" : NumericAbbreviation(offset_seconds)};
   return z;
 }
 
@@ -229,8 +229,7 @@ StatusOr<TimeZone::Rule> TimeZone::ParseRule(std::string_view text) {
   return rule;
 }
 
-std::int64_t TimeZone::RuleTransition(const Rule& /*rule*/, const Rule::Date& date, int year,
-                                      int offset_before) {
+std::int64_t TimeZone::RuleTransition(const Rule::Date& date, int year, int offset_before) {
   std::int64_t day = 0;
   if (date.kind == 'M') {
     const std::int64_t first = DaysFromCivil(year, date.month, 1);
@@ -251,73 +250,11 @@ StatusOr<TimeZone> TimeZone::FromPosixRule(std::string_view text) {
   if (!rule.ok()) return rule.status();
   TimeZone z;
   z.name_ = std::string(text);
-  z.types_ = {rule->std_type};
   z.rule_ = *rule;
   return z;
 }
 
-StatusOr<TimeZone> TimeZone::FromTzif(std::string_view data, std::string name) {
-  const Status bad = Status::InvalidArgument(name + ": not a valid TZif time-zone file");
-  auto header = [&](size_t pos, std::int64_t counts[6]) -> bool {
-    if (data.size() < pos + 44 || data.substr(pos, 4) != "TZif") return false;
-    for (int i = 0; i < 6; ++i) counts[i] = ReadBE(data, pos + 20 + 4 * i, 4);
-    for (int i = 0; i < 6; ++i) {
-      if (counts[i] < 0 || counts[i] > 100000) return false;
-    }
-    return true;
-  };
-  std::int64_t c[6];  // isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt
-  if (!header(0, c)) return bad;
-  const char version = data[4];
-  size_t pos = 44;
-  int time_size = 4;
-  auto block_size = [&](int ts) {
-    return static_cast<size_t>(c[3] * ts + c[3] + c[4] * 6 + c[5] + c[2] * (ts + 4) + c[1] + c[0]);
-  };
-  if (version >= '2') {
-    pos += block_size(4);
-    if (!header(pos, c)) return bad;
-    pos += 44;
-    time_size = 8;
-  }
-  if (data.size() < pos + block_size(time_size) || c[4] == 0) return bad;
-  TimeZone z;
-  z.name_ = std::move(name);
-  z.types_.clear();
-  std::vector<std::int64_t> times;
-  for (std::int64_t i = 0; i < c[3]; ++i) times.push_back(ReadBE(data, pos + i * time_size, time_size));
-  pos += c[3] * time_size;
-  std::vector<int> idx;
-  for (std::int64_t i = 0; i < c[3]; ++i) idx.push_back(static_cast<unsigned char>(data[pos + i]));
-  pos += c[3];
-  const size_t types_pos = pos;
-  pos += c[4] * 6;
-  const std::string_view chars = data.substr(pos, c[5]);
-  for (std::int64_t i = 0; i < c[4]; ++i) {
-    Type t;
-    t.offset = static_cast<int>(ReadBE(data, types_pos + i * 6, 4));
-    t.dst = data[types_pos + i * 6 + 4] != 0;
-    const size_t ai = static_cast<unsigned char>(data[types_pos + i * 6 + 5]);
-    if (ai < chars.size()) t.abbreviation = std::string(chars.substr(ai, chars.find('\0', ai) - ai));
-    z.types_.push_back(std::move(t));
-  }
-  for (int i : idx) {
-    if (i >= static_cast<int>(z.types_.size())) return bad;
-  }
-  z.transitions_ = std::move(times);
-  z.transition_types_ = std::move(idx);
-  pos += c[5] + c[2] * (time_size + 4) + c[1] + c[0];
-  if (version >= '2' && pos < data.size() && data[pos] == '\n') {
-    const size_t end = data.find('\n', pos + 1);
-    if (end != std::string_view::npos && end > pos + 1) {
-      StatusOr<Rule> rule = ParseRule(data.substr(pos + 1, end - pos - 1));
-      if (rule.ok()) z.rule_ = *rule;
-    }
-  }
-  return z;
-}
-
-StatusOr<TimeZone> TimeZone::Load(std::string_view spec_in, Env* env) {
+StatusOr<TimeZone> TimeZone::Load(std::string_view spec_in) {
   const std::string spec = Trim(spec_in);
   const std::string lower = ToLower(spec);
   if (lower == "utc" || lower == "z" || lower == "etc/utc" || lower == "gmt") {
@@ -326,48 +263,41 @@ StatusOr<TimeZone> TimeZone::Load(std::string_view spec_in, Env* env) {
     return z;
   }
   if (std::optional<int> offset = ParseFixedOffset(spec)) return Fixed(*offset, spec);
-  if (ValidZoneName(spec)) {
-    const char* dir = std::getenv("TZDIR");
-    const std::string path = std::string(dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo") + "/" + spec;
-    std::string data;
-    Status read = env->ReadFile(path, &data);
-    if (read.ok()) return FromTzif(data, spec);
-    if (read.code() != Code::kNotFound) return read;
+  if (const date::time_zone* iana = FindIanaZone(spec)) {
+    TimeZone z;
+    z.name_ = spec;
+    z.iana_ = iana;
+    return z;
   }
   if (spec.find_first_of("0123456789") != std::string::npos) {
     StatusOr<TimeZone> rule = FromPosixRule(spec);
     if (rule.ok()) return rule;
   }
   return Status::NotFound("unknown time zone '" + spec +
-                          "'; use an IANA name such as Europe/Berlin (from $TZDIR or "
-                          "/usr/share/zoneinfo; install the tzdata package), UTC, an offset such "
+                          "'; use an IANA name such as Europe/Berlin (from /usr/share/zoneinfo; "
+                          "install the tzdata package), UTC, an offset such "
                           "as +02:00, or a POSIX rule such as CET-1CEST,M3.5.0,M10.5.0/3");
 }
 
-const TimeZone::Type& TimeZone::TypeAt(std::int64_t utc) const {
-  static const Type kUtc{0, false, "UTC"};
-  if (!transitions_.empty() && utc < transitions_.front()) return types_[0];
-  if (!transitions_.empty() && (utc < transitions_.back() || !rule_.has_value())) {
-    const size_t i = static_cast<size_t>(
-        std::upper_bound(transitions_.begin(), transitions_.end(), utc) - transitions_.begin() - 1);
-    return types_[static_cast<size_t>(transition_types_[i])];
+TimeZone::Type TimeZone::TypeAt(std::int64_t utc) const {
+  if (iana_ != nullptr) {
+    const date::sys_info info = iana_->get_info(date::sys_seconds(std::chrono::seconds(utc)));
+    return Type{static_cast<int>(info.offset.count()), info.save.count() != 0, info.abbrev};
   }
-  if (rule_.has_value()) {
-    const Rule& r = *rule_;
-    if (!r.has_dst) return r.std_type;
-    const int year = CivilFromDays(FloorDiv(utc + r.std_type.offset, kDay)).year;
-    const std::int64_t s = RuleTransition(r, r.start, year, r.std_type.offset);
-    const std::int64_t e = RuleTransition(r, r.end, year, r.dst_type.offset);
-    const bool dst = s < e ? (s <= utc && utc < e) : !(e <= utc && utc < s);
-    return dst ? r.dst_type : r.std_type;
-  }
-  return types_.empty() ? kUtc : types_[0];
+  if (!rule_.has_value()) return fixed_;
+  const Rule& r = *rule_;
+  if (!r.has_dst) return r.std_type;
+  const int year = CivilFromDays(FloorDiv(utc + r.std_type.offset, kDay)).year;
+  const std::int64_t s = RuleTransition(r.start, year, r.std_type.offset);
+  const std::int64_t e = RuleTransition(r.end, year, r.dst_type.offset);
+  const bool dst = s < e ? (s <= utc && utc < e) : !(e <= utc && utc < s);
+  return dst ? r.dst_type : r.std_type;
 }
 
 int TimeZone::OffsetAt(std::int64_t utc) const { return TypeAt(utc).offset; }
 
 std::string TimeZone::AbbreviationAt(std::int64_t utc) const {
-  const Type& t = TypeAt(utc);
+  const Type t = TypeAt(utc);
   return t.abbreviation.empty() ? NumericAbbreviation(t.offset) : t.abbreviation;
 }
 
@@ -375,14 +305,17 @@ std::optional<std::int64_t> TimeZone::NextTransition(std::int64_t utc) const {
   std::int64_t t = utc;
   for (int guard = 0; guard < 2000; ++guard) {
     std::optional<std::int64_t> next;
-    if (!transitions_.empty() && t < transitions_.back()) {
-      next = *std::upper_bound(transitions_.begin(), transitions_.end(), t);
+    if (iana_ != nullptr) {
+      // The end of the period holding t; the library marks "no end" with a far-future instant.
+      const date::sys_info info = iana_->get_info(date::sys_seconds(std::chrono::seconds(t)));
+      const std::int64_t end = info.end.time_since_epoch().count();
+      if (end - utc <= k400Years) next = end;
     } else if (rule_.has_value() && rule_->has_dst) {
       const Rule& r = *rule_;
       const int year = CivilFromDays(FloorDiv(t, kDay)).year;
       for (int y = year - 1; y <= year + 1; ++y) {
-        for (const std::int64_t c : {RuleTransition(r, r.start, y, r.std_type.offset),
-                                     RuleTransition(r, r.end, y, r.dst_type.offset)}) {
+        for (const std::int64_t c : {RuleTransition(r.start, y, r.std_type.offset),
+                                     RuleTransition(r.end, y, r.dst_type.offset)}) {
           if (c > t && (!next.has_value() || c < *next)) next = c;
         }
       }

@@ -1,11 +1,12 @@
 // TimeZone: UTC offsets over time for one zone, from the system's time-zone database or a rule.
 //
 // GCC 12's <chrono> has no time-zone database, and TZ + localtime_r changes process-wide state, so
-// migkit reads zones itself:
+// IANA zones come from Howard Hinnant's date library (Debian's libhowardhinnant-date-dev, built
+// with USE_OS_TZDB: it reads the tzdata package's /usr/share/zoneinfo). Accepted specs:
 //   * "UTC" (also "Z", "Etc/UTC") and fixed offsets "+02:00", "-05:30", "UTC+2", "UTC-03:30";
-//   * IANA names such as "Europe/Berlin": the TZif file (RFC 8536) under $TZDIR, else
-//     /usr/share/zoneinfo, read through the Env - its transition table, then the POSIX rule in its
-//     footer for times after the table ends;
+//   * IANA names such as "Europe/Berlin", from the OS database through the date library. That
+//     build ignores $TZDIR, and holds the last offset of a zone's table after the table ends
+//     (2037 in Debian's files) instead of following the zone's rule;
 //   * POSIX TZ rules such as "CET-1CEST,M3.5.0,M10.5.0/3" (note POSIX's inverted sign: CET-1 is
 //     UTC+1), with Mm.w.d, Jn and n dates and transition times from -167 to 167 hours.
 // All times are seconds since the Unix epoch; "local seconds" are the local wall-clock reading
@@ -22,7 +23,10 @@
 #include <vector>
 
 #include "core/status.h"
-#include "emu/env.h"
+
+namespace date {
+class time_zone;
+}  // namespace date
 
 namespace migkit {
 
@@ -31,11 +35,9 @@ class TimeZone {
   /// UTC.
   TimeZone();
 
-  /// Any of the forms above. kInvalidArgument names the spec and the accepted forms; kNotFound
-  /// when a zone name has no file.
-  static StatusOr<TimeZone> Load(std::string_view spec, Env* env);
-  /// A zone from the contents of a TZif file.
-  static StatusOr<TimeZone> FromTzif(std::string_view data, std::string name);
+  /// Any of the forms above. kNotFound, naming the spec, where zones come from and the accepted
+  /// forms, when it is none of them.
+  static StatusOr<TimeZone> Load(std::string_view spec);
   /// A zone from a POSIX TZ rule string.
   static StatusOr<TimeZone> FromPosixRule(std::string_view rule);
   /// A zone with one fixed offset (seconds east of UTC).
@@ -79,16 +81,14 @@ class TimeZone {
   };
 
   static StatusOr<Rule> ParseRule(std::string_view text);
-  // The UTC instants at which DST starts and ends in `year` (for a rule with DST).
-  static std::int64_t RuleTransition(const Rule& rule, const Rule::Date& date, int year,
-                                     int offset_before);
-  const Type& TypeAt(std::int64_t utc) const;
+  // The UTC instant at which `date` falls in `year`, for a clock reading `offset_before`.
+  static std::int64_t RuleTransition(const Rule::Date& date, int year, int offset_before);
+  Type TypeAt(std::int64_t utc) const;
 
   std::string name_;
-  std::vector<std::int64_t> transitions_;  // ascending
-  std::vector<int> transition_types_;      // index into types_, per transition
-  std::vector<Type> types_;                // types_[0] applies before the first transition
-  std::optional<Rule> rule_;               // after the last transition (or always, if no table)
+  const date::time_zone* iana_ = nullptr;  // owned by the date library's database, never freed
+  Type fixed_{0, false, "UTC"};            // when neither iana_ nor rule_ is set
+  std::optional<Rule> rule_;
 };
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12, day 1-31).
