@@ -40,6 +40,9 @@ std::string DefaultStateDir();
 /// Options from MIGKIT_STATE_DIR, MIGKIT_EMULATE and MIGKIT_FAULTS. Errors name the variable.
 StatusOr<EmulatorOptions> EmulatorOptionsFromEnvironment(const Catalog& catalog);
 
+/// The node's GPUs as core/cc.h's rules see them (emulated_node_cc.cc).
+std::vector<CcGpu> CcGpusOf(const NodeState& state);
+
 class EmulatedNode : public Backend {
  public:
   /// Opens the node in options.state_dir, creating it on first use. Fails with kInvalidArgument
@@ -65,6 +68,14 @@ class EmulatedNode : public Backend {
   StatusOr<ComputeInstance> CreateComputeInstance(int gpu, int gi_id, int ci_profile_id,
                                                   std::optional<int> start) override;
   Status DestroyComputeInstance(int gpu, int gi_id, int ci_id) override;
+  // Confidential computing (emulated_node_cc.cc).
+  StatusOr<CcReport> CcStatus() override;
+  Status SetCcMode(int gpu, CcMode mode) override;
+  Status SetPpcieMode(bool on) override;
+  Status SetCcReady(bool ready) override;
+  Status SetCcKeyRotationThreshold(std::uint64_t value) override;
+  /// The node-wide MIG-with-CC policy and the CPU's CC capability the emulated host reports.
+  Status SetCcNodeSettings(std::optional<MigWithCcPolicy> policy, std::optional<CcCpuCaps> cpu);
 
   /// The current state, read under a shared lock.
   StatusOr<NodeState> Load();

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/uuid.h"
+#include "emu/node_state_cc.h"
 
 namespace migkit {
 namespace {
@@ -68,6 +69,7 @@ std::string SerializeNodeState(const NodeState& state) {
                     {"mig_current", g.state.mig_current},
                     {"mig_pending", g.state.mig_pending},
                     {"gpu_instances", gis}});
+    SerializeGpuCc(g.cc, &gpus.back());
   }
   json faults = json::array();
   for (const FaultRule& r : state.faults) faults.push_back(FaultRuleToString(r));
@@ -75,6 +77,7 @@ std::string SerializeNodeState(const NodeState& state) {
                {"spec", state.spec.ToString()},
                {"gpus", gpus},
                {"faults", faults}};
+  SerializeNodeCc(state.cc, &root);
   return root.dump(1) + "\n";
 }
 
@@ -134,6 +137,7 @@ StatusOr<NodeState> ParseNodeState(std::string_view text, const Catalog& catalog
         }
         gpu.state.gpu_instances.push_back(std::move(gi));
       }
+      MIGKIT_RETURN_IF_ERROR(ParseGpuCc(g, *gpu.model, i, corrupt, &gpu.cc));
       Status valid = ValidateState(*gpu.model, gpu.state);
       if (!valid.ok()) return corrupt("GPU " + std::to_string(i) + ": " + valid.message());
       state.gpus.push_back(std::move(gpu));
@@ -143,6 +147,7 @@ StatusOr<NodeState> ParseNodeState(std::string_view text, const Catalog& catalog
     StatusOr<std::vector<FaultRule>> faults = ParseFaultRules(rules);
     if (!faults.ok()) return corrupt(faults.status().message());
     state.faults = *faults;
+    MIGKIT_RETURN_IF_ERROR(ParseNodeCc(root, corrupt, &state.cc));
   } catch (const json::exception& e) {
     return corrupt(std::string("unexpected content (") + e.what() + ")");
   }
