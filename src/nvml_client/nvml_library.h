@@ -70,6 +70,16 @@ struct NvmlFunctions {
   decltype(&::nvmlDeviceGetMigDeviceHandleByIndex) device_get_mig_device_handle_by_index = nullptr;
   decltype(&::nvmlDeviceGetGpuInstanceId) device_get_gpu_instance_id = nullptr;
   decltype(&::nvmlDeviceGetComputeInstanceId) device_get_compute_instance_id = nullptr;
+  // Confidential computing (all optional: NVML before 12.2 has none, cc-facts.md §2).
+  decltype(&::nvmlSystemGetConfComputeState) system_get_conf_compute_state = nullptr;
+  decltype(&::nvmlSystemGetConfComputeSettings) system_get_conf_compute_settings = nullptr;
+  decltype(&::nvmlSystemGetConfComputeCapabilities) system_get_conf_compute_capabilities = nullptr;
+  decltype(&::nvmlSystemGetConfComputeGpusReadyState) system_get_conf_compute_gpus_ready_state = nullptr;
+  decltype(&::nvmlSystemSetConfComputeGpusReadyState) system_set_conf_compute_gpus_ready_state = nullptr;
+  decltype(&::nvmlSystemGetConfComputeKeyRotationThresholdInfo)
+      system_get_conf_compute_key_rotation_threshold_info = nullptr;
+  decltype(&::nvmlSystemSetConfComputeKeyRotationThresholdInfo)
+      system_set_conf_compute_key_rotation_threshold_info = nullptr;
 };
 
 /// The symbolic name of an NVML return code ("NVML_ERROR_IN_USE"), or "NVML return <n>".
