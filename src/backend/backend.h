@@ -10,12 +10,14 @@
 #ifndef MIGKIT_BACKEND_BACKEND_H_
 #define MIGKIT_BACKEND_BACKEND_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/cc.h"
 #include "core/gpu_model.h"
 #include "core/gpu_state.h"
 #include "core/status.h"
@@ -31,6 +33,14 @@ struct GpuInfo {
   GpuState state;                  // MIG mode, GIs and CIs
   /// MIG device UUIDs keyed by (GI ID, CI ID).
   std::map<std::pair<int, int>, std::string> mig_uuids;
+};
+
+/// The Confidential Computing state of the node (core/cc.h), as a backend can see it.
+struct CcReport {
+  std::vector<GpuCcState> gpus;  // by GPU index
+  bool pending_known = true;     // false through NVML, which reports only the current mode
+  NodeCcState node;              // through NVML: ready state and threshold only
+  CcSystemView system;           // what nvmlSystemGetConfComputeState/Settings/Capabilities say
 };
 
 class Backend {
@@ -69,6 +79,25 @@ class Backend {
   virtual StatusOr<ComputeInstance> CreateComputeInstance(int gpu, int gi_id, int ci_profile_id,
                                                           std::optional<int> start) = 0;
   virtual Status DestroyComputeInstance(int gpu, int gi_id, int ci_id) = 0;
+
+  // Confidential Computing (core/cc.h). A backend without CC support answers kNotSupported.
+  virtual StatusOr<CcReport> CcStatus() { return Status::NotSupported(Describe() + " does not report confidential computing"); }
+  /// The pending CC mode of one GPU (active after its reset).
+  virtual Status SetCcMode(int /*gpu*/, CcMode /*mode*/) { return CcSetNotSupported(); }
+  /// The pending Protected PCIe mode of every GPU (active after each GPU's reset).
+  virtual Status SetPpcieMode(bool /*on*/) { return CcSetNotSupported(); }
+  /// The system-wide GPUs ready state (nvmlSystemSetConfComputeGpusReadyState).
+  virtual Status SetCcReady(bool /*ready*/) { return Status::NotSupported(Describe() + " cannot set the CC ready state"); }
+  /// The key-rotation threshold (attacker advantage, 50..65).
+  virtual Status SetCcKeyRotationThreshold(std::uint64_t /*value*/) { return Status::NotSupported(Describe() + " cannot set the key rotation threshold"); }
+
+ protected:
+  Status CcSetNotSupported() const {
+    // The mode is written to the GPU's firmware knobs by NVIDIA's gpu-admin-tools, never through
+    // NVML (cc-facts.md §4.1).
+    return Status::NotSupported(Describe() + " cannot change CC modes: NVML has no call for it; "
+                                "real GPUs use NVIDIA's gpu-admin-tools (--set-cc-mode)");
+  }
 };
 
 }  // namespace migkit

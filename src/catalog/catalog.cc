@@ -29,7 +29,7 @@ class ModelParser {
                      "architecture", "compute_capability", "memory_mib", "multiprocessors",
                      "compute_slices", "memory_slices", "placement_units", "max_gpu_instances",
                      "mode_change", "auto_placement_order", "unconfirmed", "notes",
-                     "gpu_instance_profiles"});
+                     "gpu_instance_profiles", "confidential_computing"});
     GpuModel m;
     m.id = String(root, "id");
     m.product_name = String(root, "product_name");
@@ -69,6 +69,7 @@ class ModelParser {
         m.auto_placement_order[size] = IntList(kv.second, "auto_placement_order", 0, m.placement_units - 1);
       }
     }
+    if (root["confidential_computing"]) m.cc = ParseCc(root["confidential_computing"]);
     const YAML::Node profiles = root["gpu_instance_profiles"];
     if (!profiles) Fail(root, "missing key 'gpu_instance_profiles'");
     if (!profiles.IsSequence() || profiles.size() == 0) {
@@ -82,6 +83,25 @@ class ModelParser {
   }
 
  private:
+  // The `confidential_computing:` block (cc-facts.md §2). Absent: no CC support.
+  CcSupport ParseCc(const YAML::Node& n) {
+    if (!n.IsMap()) Fail(n, "confidential_computing must be a mapping of cc, ppcie, nvlink_encryption, min_driver");
+    CheckKeys(n, {"cc", "ppcie", "nvlink_encryption", "min_driver", "early_access_driver"});
+    CcSupport c;
+    if (n["cc"]) c.cc = Scalar<bool>(n["cc"], "cc", 0, 1);
+    if (n["ppcie"]) c.ppcie = Scalar<bool>(n["ppcie"], "ppcie", 0, 1);
+    if (n["nvlink_encryption"]) c.nvlink_encryption = Scalar<bool>(n["nvlink_encryption"], "nvlink_encryption", 0, 1);
+    if (n["min_driver"]) c.min_driver = String(n, "min_driver");
+    if (n["early_access_driver"]) c.early_access_driver = String(n, "early_access_driver");
+    if ((c.cc || c.ppcie || c.nvlink_encryption) && c.min_driver.empty()) {
+      Fail(n, "min_driver is required when a confidential computing mode is supported");
+    }
+    if (!c.cc && (c.ppcie || c.nvlink_encryption)) {
+      Fail(n, "ppcie and nvlink_encryption are multi-GPU CC modes and need cc: true");
+    }
+    return c;
+  }
+
   GiProfile ParseProfile(const YAML::Node& n, const GpuModel& m) {
     if (!n.IsMap()) Fail(n, "each GPU instance profile must be a mapping");
     CheckKeys(n, {"name", "nvml_index", "id", "slices", "placement_size", "instances",

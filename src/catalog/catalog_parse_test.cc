@@ -99,5 +99,31 @@ TEST(CatalogParse, MissingUserPathIsNotFound) {
   EXPECT_EQ(s.code(), Code::kNotFound);
 }
 
+// The `confidential_computing:` block (cc-facts.md §2; values tested in catalog_cc_test.cc).
+std::string WithCc(const std::string& block) { return std::string(kMinimal) + "confidential_computing:\n" + block; }
+
+TEST(CatalogParse, AbsentCcBlockMeansNoCc) {
+  StatusOr<GpuModel> m = ParseGpuModel(kMinimal, "t.yaml");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_FALSE(m->cc.cc);
+  EXPECT_EQ(m->cc.min_driver, "");
+}
+
+TEST(CatalogParse, CcBlockErrorsNameWhatIsWrong) {
+  StatusOr<GpuModel> m = ParseGpuModel(WithCc("  cc: true\n"), "t.yaml");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("min_driver is required"), std::string::npos) << m.status().message();
+  m = ParseGpuModel(WithCc("  cc: false\n  ppcie: true\n  min_driver: \"1\"\n"), "t.yaml");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("need cc: true"), std::string::npos) << m.status().message();
+  m = ParseGpuModel(WithCc("  cc: maybe\n"), "t.yaml");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("not a valid boolean"), std::string::npos) << m.status().message();
+  m = ParseGpuModel(WithCc("  mig: true\n"), "t.yaml");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("unknown key 'mig' (valid: cc, ppcie"), std::string::npos)
+      << m.status().message();
+}
+
 }  // namespace
 }  // namespace migkit

@@ -599,7 +599,9 @@ TEST(Catalog, UnconfirmedFlagsNameRealFields) {
                                               "jpeg", "ofa", "placements"};
   const std::set<std::string> model_keys = {
       "product_name", "pci_device_id", "pci_subsystem_id", "memory_mib", "multiprocessors",
-      "compute_capability"};
+      "compute_capability", "confidential_computing.cc", "confidential_computing.ppcie",
+      "confidential_computing.nvlink_encryption", "confidential_computing.min_driver",
+      "confidential_computing.early_access_driver"};
   for (const auto& m : Catalog::BuiltIn().models()) {
     SCOPED_TRACE(m->id);
     for (const std::string& f : m->unconfirmed) {

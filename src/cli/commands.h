@@ -3,7 +3,15 @@
 #ifndef MIGKIT_CLI_COMMANDS_H_
 #define MIGKIT_CLI_COMMANDS_H_
 
+#include <string>
+#include <vector>
+
 #include "cli/command.h"
+#include "core/cc.h"
+
+namespace migkit {
+struct GpuTarget;
+}  // namespace migkit
 
 namespace migkit::cli {
 
@@ -30,6 +38,26 @@ Handler ConfigureLayouts(CLI::App* app, Context* ctx);
 
 // commands_emulator.cc: the emulated node's state and fault injection.
 Handler ConfigureEmulator(CLI::App* app, Context* ctx);
+
+// commands_cc.cc: confidential computing modes, ready state and key rotation.
+Handler ConfigureCc(CLI::App* app, Context* ctx);
+/// A subcommand added to another command's app, and its handler.
+struct EmulatorSubcommand {
+  CLI::App* app;
+  Handler handler;
+};
+/// For `migctl status`: every GPU's CC state (from the emulated node when there is one, else the
+/// backend), or empty when the backend reports none. Never fails: status works without CC.
+std::vector<GpuCcState> CcStatesForStatus(Context* ctx);
+/// The line `migctl status` adds under a GPU's header; "" when CC and PPCIe are off and nothing is
+/// pending, so the output of CC-off GPUs is unchanged.
+std::string CcStatusLine(const GpuCcState& cc, bool pending_known);
+/// For `migctl apply`: kFailed, after saying why, when a target enables MIG on a GPU whose CC mode
+/// is on or devtools and the emulated node's policy refuses that (core CheckMigAllowed). Real GPUs
+/// (no emulator) are left to the driver.
+ExitCode CheckCcAllowsMig(Context* ctx, const std::vector<GpuTarget>& targets);
+/// `migctl emulator cc`: the node's MIG-with-CC policy and CPU CC capability.
+EmulatorSubcommand ConfigureEmulatorCc(CLI::App* emulator_app, Context* ctx);
 
 // commands_config.cc: declarative layouts (mig-parted's format), checkpoints and busy marks.
 Handler ConfigureApply(CLI::App* app, Context* ctx);

@@ -247,6 +247,7 @@ ExitCode RunApply(Context* ctx, const ConfigArgs& c, const ChangeArgs& args) {
   MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
   Desired desired;
   MIGCTL_RETURN_IF_FAILED(ResolveTargets(ctx, file, c.config, gpus, &desired.configs));
+  MIGCTL_RETURN_IF_FAILED(CheckCcAllowsMig(ctx, desired.configs));
   const std::string name = c.config.empty() ? file.configs.front().name : c.config;
   return RunChange(ctx, desired, args, "config " + name);
 }

@@ -321,6 +321,7 @@ Handler ConfigureEmulator(CLI::App* app, Context* ctx) {
               "  migctl emulator fault add create-gi=in_use\n"
               "  migctl emulator fault list\n"
               "  migctl emulator fault clear");
+  const EmulatorSubcommand cc = ConfigureEmulatorCc(app, ctx);
   for (CLI::App* sub : {show, init_app, fault, add, list, clear, xid_app, files_app}) {
     AddVerboseFlag(sub, ctx);
   }
@@ -336,6 +337,7 @@ Handler ConfigureEmulator(CLI::App* app, Context* ctx) {
     if (list->parsed()) return RunFaultList(ctx);
     if (xid_app->parsed()) return RunFaultXid(ctx, *xid);
     if (files_app->parsed()) return RunDeviceFiles(ctx, *root);
+    if (cc.app->parsed()) return cc.handler();
     return RunFaultClear(ctx);
   };
 }

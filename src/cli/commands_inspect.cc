@@ -30,20 +30,44 @@ ExitCode SayWhichBackend(Context* ctx) {
   return ExitCode::kOk;
 }
 
+// The CC line goes right under the GPU's header line; nothing changes for a GPU with CC off.
+std::string WithCcLine(std::string rendered, const std::vector<GpuCcState>& cc, int gpu) {
+  if (static_cast<size_t>(gpu) >= cc.size()) return rendered;
+  const std::string line = CcStatusLine(cc[static_cast<size_t>(gpu)], true);
+  const size_t eol = rendered.find('\n');
+  if (line.empty() || eol == std::string::npos) return rendered;
+  return rendered.insert(eol + 1, line);
+}
+
+// "cc_mode"/"cc_mode_pending"/"ppcie" only for a GPU whose CC is not all off (unchanged JSON else).
+void AddCcJson(const std::vector<GpuCcState>& cc, int gpu, nlohmann::json* out) {
+  if (static_cast<size_t>(gpu) >= cc.size() || cc[static_cast<size_t>(gpu)] == GpuCcState{}) return;
+  const GpuCcState& c = cc[static_cast<size_t>(gpu)];
+  (*out)["cc_mode"] = CcModeName(c.current);
+  (*out)["cc_mode_pending"] = CcModeName(c.pending);
+  (*out)["ppcie"] = c.ppcie_current;
+  (*out)["ppcie_pending"] = c.ppcie_pending;
+}
+
 ExitCode RunStatus(Context* ctx) {
   std::vector<GpuInfo> gpus;
   std::vector<int> selected;
   MIGCTL_RETURN_IF_FAILED(SelectedGpus(ctx, &gpus, &selected));
+  const std::vector<GpuCcState> cc = CcStatesForStatus(ctx);
   if (ctx->json) {
     nlohmann::json out = nlohmann::json::array();
-    for (int i : selected) out.push_back(StatusJson(gpus[static_cast<size_t>(i)]));
+    for (int i : selected) {
+      out.push_back(StatusJson(gpus[static_cast<size_t>(i)]));
+      AddCcJson(cc, i, &out.back());
+    }
     return ctx->PrintJson(out);
   }
   MIGCTL_RETURN_IF_FAILED(SayWhichBackend(ctx));
   const bool color = StdoutWantsColor();
   for (size_t n = 0; n < selected.size(); ++n) {
     if (n > 0) ctx->Out("\n");
-    ctx->Out(RenderStatus(gpus[static_cast<size_t>(selected[n])], color));
+    ctx->Out(WithCcLine(RenderStatus(gpus[static_cast<size_t>(selected[n])], color), cc,
+                        selected[n]));
   }
   return ExitCode::kOk;
 }

@@ -36,6 +36,8 @@ constexpr CommandDef kCommands[] = {
     {"mig", "Enable or disable MIG mode.", ConfigureMig},
     {"reset", "Reset GPUs: apply a pending MIG mode; every instance on them is lost.",
      ConfigureReset},
+    {"cc", "Confidential computing: show or set CC modes (pending until reset), the ready state.",
+     ConfigureCc},
     {"create-gi", "Create GPU instances, optionally with their default compute instances.",
      ConfigureCreateGi},
     {"create-ci", "Create compute instances in a GPU instance.", ConfigureCreateCi},

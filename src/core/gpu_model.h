@@ -69,6 +69,17 @@ struct CiProfile {
   bool is_default = false;  // the profile -C / --with-ci creates ("*" in -lcip)
 };
 
+/// Confidential Computing support of a model, as NVIDIA documents it (cc-facts.md §2, §8). The
+/// data file's `confidential_computing:` block; a field the facts do not confirm is named in the
+/// model's `unconfirmed` as `confidential_computing.<field>`.
+struct CcSupport {
+  bool cc = false;                 // CC modes on / devtools (single-GPU passthrough)
+  bool ppcie = false;              // Hopper Protected PCIe (whole HGX board into one CVM)
+  bool nvlink_encryption = false;  // Blackwell NVLE (multi-GPU CC with encrypted NVLink)
+  std::string min_driver;          // first driver with supported CC ("" when not supported)
+  std::string early_access_driver; // an earlier early-access driver ("" when none)
+};
+
 /// The static description of a MIG-capable GPU model.
 struct GpuModel {
   std::string id;                   // catalog identifier, e.g. "H100-SXM5-80GB"
@@ -90,6 +101,7 @@ struct GpuModel {
   /// The order in which the driver tries placement starts when none is given, per placement size
   /// (mig-facts.md §4.3). A start missing from a profile's own list is skipped.
   std::map<int, std::vector<int>> auto_placement_order;
+  CcSupport cc;                          // Confidential Computing (core/cc.h)
   std::vector<std::string> unconfirmed;  // model-level fields marked UNCONFIRMED
   std::string notes;                     // provenance, free text
 

@@ -18,6 +18,7 @@ std::string_view CodeText(Code code) {
     case Code::kInUse: return "In use by another client";
     case Code::kInsufficientResources: return "Insufficient Resources";
     case Code::kArgumentVersionMismatch: return "Argument version mismatch";
+    case Code::kInvalidState: return "Invalid state";
     case Code::kUnknown: return "Unknown Error";
     case Code::kCorruption: return "Corrupt state";
     case Code::kIoError: return "I/O error";

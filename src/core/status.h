@@ -32,6 +32,7 @@ enum class Code : int {
   kInUse = 19,
   kInsufficientResources = 23,
   kArgumentVersionMismatch = 25,
+  kInvalidState = 29,  // NVML_ERROR_INVALID_STATE (cc-facts.md §5.1)
   kUnknown = 999,
   // migkit-only codes (no nvmlReturn_t equivalent; NVML_ERROR_UNKNOWN at the ABI).
   kCorruption = 1001,  // a persisted file exists but cannot be understood
@@ -61,6 +62,7 @@ class [[nodiscard]] Status {
     return {Code::kInsufficientResources, std::move(msg)};
   }
   static Status Timeout(std::string msg) { return {Code::kTimeout, std::move(msg)}; }
+  static Status InvalidState(std::string msg) { return {Code::kInvalidState, std::move(msg)}; }
   static Status Unknown(std::string msg) { return {Code::kUnknown, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
   static Status IoError(std::string msg) { return {Code::kIoError, std::move(msg)}; }

@@ -239,6 +239,7 @@ Status EmulatedNode::SetMigMode(int gpu, bool enable, Status* activation) {
     MIGKIT_RETURN_IF_ERROR(CheckGpu(*s, gpu));
     MIGKIT_RETURN_IF_ERROR(Fault(s, FaultOp::kMigMode, gpu));
     EmulatedGpu& g = s->gpus[static_cast<size_t>(gpu)];
+    if (enable) MIGKIT_RETURN_IF_ERROR(CheckMigAllowed(g.cc, s->cc));
     const bool current_before = g.state.mig_current;
     MIGKIT_RETURN_IF_ERROR(migkit::SetMigMode(*g.model, &g.state, enable, activation));
     // An injected activation failure leaves the requested mode pending, as on a GPU that could
@@ -257,6 +258,8 @@ Status EmulatedNode::ResetGpu(int gpu) {
     MIGKIT_RETURN_IF_ERROR(CheckGpu(*s, gpu));
     MIGKIT_RETURN_IF_ERROR(Fault(s, FaultOp::kReset, gpu));
     migkit::ResetGpu(&s->gpus[static_cast<size_t>(gpu)].state);
+    EmulatedGpu& g = s->gpus[static_cast<size_t>(gpu)];
+    ApplyCcReset(*g.model, &g.cc, &g.state, &s->cc);
     return Status::Ok();
   });
 }
@@ -268,6 +271,7 @@ StatusOr<GpuInstance> EmulatedNode::CreateGpuInstance(int gpu, int profile_id,
     MIGKIT_RETURN_IF_ERROR(CheckGpu(*s, gpu));
     MIGKIT_RETURN_IF_ERROR(Fault(s, FaultOp::kCreateGpuInstance, gpu));
     EmulatedGpu& g = s->gpus[static_cast<size_t>(gpu)];
+    MIGKIT_RETURN_IF_ERROR(CheckMigAllowed(g.cc, s->cc));
     StatusOr<GpuInstance> gi = migkit::CreateGpuInstance(*g.model, &g.state, profile_id, start);
     if (!gi.ok()) return gi.status();
     created = *gi;

@@ -45,6 +45,9 @@ std::string DefaultStateDir();
 /// Options from MIGKIT_STATE_DIR, MIGKIT_EMULATE and MIGKIT_FAULTS. Errors name the variable.
 StatusOr<EmulatorOptions> EmulatorOptionsFromEnvironment(const Catalog& catalog);
 
+/// The node's GPUs as core/cc.h's rules see them (emulated_node_cc.cc).
+std::vector<CcGpu> CcGpusOf(const NodeState& state);
+
 class EmulatedNode : public Backend {
  public:
   /// node.json is refused beyond this size: far more than any node migkit writes (a DGX with
@@ -74,6 +77,14 @@ class EmulatedNode : public Backend {
   StatusOr<ComputeInstance> CreateComputeInstance(int gpu, int gi_id, int ci_profile_id,
                                                   std::optional<int> start) override;
   Status DestroyComputeInstance(int gpu, int gi_id, int ci_id) override;
+  // Confidential computing (emulated_node_cc.cc).
+  StatusOr<CcReport> CcStatus() override;
+  Status SetCcMode(int gpu, CcMode mode) override;
+  Status SetPpcieMode(bool on) override;
+  Status SetCcReady(bool ready) override;
+  Status SetCcKeyRotationThreshold(std::uint64_t value) override;
+  /// The node-wide MIG-with-CC policy and the CPU's CC capability the emulated host reports.
+  Status SetCcNodeSettings(std::optional<MigWithCcPolicy> policy, std::optional<CcCpuCaps> cpu);
 
   /// The current state (a copy of Snapshot()).
   StatusOr<NodeState> Load();

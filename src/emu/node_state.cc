@@ -9,6 +9,7 @@
 
 #include "core/uuid.h"
 #include "emu/strict_json.h"
+#include "emu/node_state_cc.h"
 
 namespace migkit {
 namespace {
@@ -67,6 +68,7 @@ std::string SerializeNodeState(const NodeState& state) {
                     {"mig_current", g.state.mig_current},
                     {"mig_pending", g.state.mig_pending},
                     {"gpu_instances", gis}});
+    SerializeGpuCc(g.cc, &gpus.back());
   }
   json faults = json::array();
   for (const FaultRule& r : state.faults) faults.push_back(FaultRuleToString(r));
@@ -74,6 +76,7 @@ std::string SerializeNodeState(const NodeState& state) {
                {"spec", state.spec.ToString()},
                {"gpus", gpus},
                {"faults", faults}};
+  SerializeNodeCc(state.cc, &root);
   return root.dump(1) + "\n";
 }
 
@@ -159,6 +162,7 @@ StatusOr<NodeState> ParseNodeState(std::string_view text, const Catalog& catalog
         }
         gpu.state.gpu_instances.push_back(std::move(gi));
       }
+      MIGKIT_RETURN_IF_ERROR(ParseGpuCc(g, *gpu.model, i, corrupt, &gpu.cc));
       Status valid = ValidateState(*gpu.model, gpu.state);
       if (!valid.ok()) return corrupt(where + ": " + valid.message());
       state.gpus.push_back(std::move(gpu));
@@ -175,6 +179,7 @@ StatusOr<NodeState> ParseNodeState(std::string_view text, const Catalog& catalog
     StatusOr<std::vector<FaultRule>> parsed_faults = ParseFaultRules(rules);
     if (!parsed_faults.ok()) return corrupt(parsed_faults.status().message());
     state.faults = *parsed_faults;
+    MIGKIT_RETURN_IF_ERROR(ParseNodeCc(root, corrupt, &state.cc));
   } catch (const sj::JsonDefect& e) {
     return corrupt(e.what());
   } catch (const json::exception& e) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "core/cc.h"
 #include "core/gpu_state.h"
 #include "core/status.h"
 #include "emu/faults.h"
@@ -23,6 +24,7 @@ struct EmulatedGpu {
   std::string uuid;        // "GPU-..."
   std::string pci_bus_id;  // "00000000:18:00.0"
   GpuState state;
+  GpuCcState cc;  // confidential computing (core/cc.h)
   friend bool operator==(const EmulatedGpu&, const EmulatedGpu&) = default;
 };
 
@@ -30,6 +32,7 @@ struct NodeState {
   FleetSpec spec;
   std::vector<EmulatedGpu> gpus;
   std::vector<FaultRule> faults;  // shared fault rules, consumed as they fire
+  NodeCcState cc;                 // node-wide confidential computing state
   friend bool operator==(const NodeState&, const NodeState&) = default;
 };
 

@@ -190,6 +190,8 @@ const char* ErrorString(nvmlReturn_t result) noexcept {
       return "Insufficient Resources";
     case NVML_ERROR_ARGUMENT_VERSION_MISMATCH:
       return "Argument version mismatch";
+    case NVML_ERROR_INVALID_STATE:  // the text is not in the facts (UNCONFIRMED)
+      return "Invalid state";
     case NVML_ERROR_UNKNOWN:
       return "Unknown Error";
   }

@@ -62,6 +62,7 @@ typedef enum nvmlReturn_enum {
   NVML_ERROR_VGPU_ECC_NOT_SUPPORTED = 22,
   NVML_ERROR_INSUFFICIENT_RESOURCES = 23,
   NVML_ERROR_ARGUMENT_VERSION_MISMATCH = 25,
+  NVML_ERROR_INVALID_STATE = 29, /* cc-facts.md §5.1 */
   NVML_ERROR_UNKNOWN = 999
 } nvmlReturn_t;
 
@@ -506,6 +507,118 @@ NVML_API nvmlReturn_t nvmlDeviceSetApplicationsClocks(nvmlDevice_t device,
                                                       unsigned int graphicsClockMHz);
 NVML_API nvmlReturn_t nvmlDeviceResetApplicationsClocks(nvmlDevice_t device);
 
+/* ---- Confidential Computing (../shared/research/cc-facts.md §5; nvml.h 13.3.29) ------------
+ * Constants, structs and functions as the real header has them. Layouts and version words are
+ * those the facts derive for x86-64 (§5.2) and are checked right here. The caps, state, memory
+ * size, certificate and report structs are unversioned in the real ABI. */
+
+#define NVML_CC_SYSTEM_CPU_CAPS_NONE 0
+#define NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV 1
+#define NVML_CC_SYSTEM_CPU_CAPS_INTEL_TDX 2
+#define NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_SNP 3
+#define NVML_CC_SYSTEM_CPU_CAPS_AMD_SNP_VTOM 4
+#define NVML_CC_SYSTEM_GPUS_CC_NOT_CAPABLE 0
+#define NVML_CC_SYSTEM_GPUS_CC_CAPABLE 1
+#define NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF 0
+#define NVML_CC_SYSTEM_DEVTOOLS_MODE_ON 1
+#define NVML_CC_SYSTEM_ENVIRONMENT_UNAVAILABLE 0
+#define NVML_CC_SYSTEM_ENVIRONMENT_SIM 1
+#define NVML_CC_SYSTEM_ENVIRONMENT_PROD 2
+#define NVML_CC_SYSTEM_FEATURE_DISABLED 0
+#define NVML_CC_SYSTEM_FEATURE_ENABLED 1
+#define NVML_CC_SYSTEM_MULTIGPU_NONE 0
+#define NVML_CC_SYSTEM_MULTIGPU_PROTECTED_PCIE 1
+#define NVML_CC_SYSTEM_MULTIGPU_NVLE 2
+#define NVML_CC_ACCEPTING_CLIENT_REQUESTS_FALSE 0
+#define NVML_CC_ACCEPTING_CLIENT_REQUESTS_TRUE 1
+#define NVML_GPU_CERT_CHAIN_SIZE 0x1000
+#define NVML_GPU_ATTESTATION_CERT_CHAIN_SIZE 0x1400
+#define NVML_CC_GPU_CEC_NONCE_SIZE 0x20
+#define NVML_CC_GPU_ATTESTATION_REPORT_SIZE 0x2000
+#define NVML_CC_GPU_CEC_ATTESTATION_REPORT_SIZE 0x1000
+#define NVML_CC_CEC_ATTESTATION_REPORT_NOT_PRESENT 0
+#define NVML_CC_CEC_ATTESTATION_REPORT_PRESENT 1
+#define NVML_CC_KEY_ROTATION_THRESHOLD_ATTACKER_ADVANTAGE_MIN 50
+#define NVML_CC_KEY_ROTATION_THRESHOLD_ATTACKER_ADVANTAGE_MAX 65
+
+typedef struct nvmlConfComputeSystemCaps_st {
+  unsigned int cpuCaps;
+  unsigned int gpusCaps;
+} nvmlConfComputeSystemCaps_t;
+
+typedef struct nvmlConfComputeSystemState_st {
+  unsigned int environment;
+  unsigned int ccFeature;
+  unsigned int devToolsMode;
+} nvmlConfComputeSystemState_t;
+
+typedef struct nvmlSystemConfComputeSettings_v1_st {
+  unsigned int version; /* nvmlSystemConfComputeSettings_v1 */
+  unsigned int environment;
+  unsigned int ccFeature;
+  unsigned int devToolsMode;
+  unsigned int multiGpuMode;
+} nvmlSystemConfComputeSettings_v1_t;
+typedef nvmlSystemConfComputeSettings_v1_t nvmlSystemConfComputeSettings_t;
+#define nvmlSystemConfComputeSettings_v1 NVML_STRUCT_VERSION(SystemConfComputeSettings, 1)
+
+typedef struct nvmlConfComputeMemSizeInfo_st {
+  unsigned long long protectedMemSizeKib;
+  unsigned long long unprotectedMemSizeKib;
+} nvmlConfComputeMemSizeInfo_t;
+
+typedef struct nvmlConfComputeGpuCertificate_st {
+  unsigned int certChainSize;
+  unsigned int attestationCertChainSize;
+  unsigned char certChain[NVML_GPU_CERT_CHAIN_SIZE];
+  unsigned char attestationCertChain[NVML_GPU_ATTESTATION_CERT_CHAIN_SIZE];
+} nvmlConfComputeGpuCertificate_t;
+
+typedef struct nvmlConfComputeGpuAttestationReport_st {
+  unsigned int isCecAttestationReportPresent;
+  unsigned int attestationReportSize;
+  unsigned int cecAttestationReportSize;
+  unsigned char nonce[NVML_CC_GPU_CEC_NONCE_SIZE]; /* input */
+  unsigned char attestationReport[NVML_CC_GPU_ATTESTATION_REPORT_SIZE];
+  unsigned char cecAttestationReport[NVML_CC_GPU_CEC_ATTESTATION_REPORT_SIZE];
+} nvmlConfComputeGpuAttestationReport_t;
+
+typedef struct nvmlConfComputeSetKeyRotationThresholdInfo_st {
+  unsigned int version; /* nvmlConfComputeSetKeyRotationThresholdInfo_v1 */
+  unsigned long long maxAttackerAdvantage;
+} nvmlConfComputeSetKeyRotationThresholdInfo_v1_t;
+typedef nvmlConfComputeSetKeyRotationThresholdInfo_v1_t nvmlConfComputeSetKeyRotationThresholdInfo_t;
+#define nvmlConfComputeSetKeyRotationThresholdInfo_v1 \
+  NVML_STRUCT_VERSION(ConfComputeSetKeyRotationThresholdInfo, 1)
+
+typedef struct nvmlConfComputeGetKeyRotationThresholdInfo_st {
+  unsigned int version; /* nvmlConfComputeGetKeyRotationThresholdInfo_v1 */
+  unsigned long long attackerAdvantage;
+} nvmlConfComputeGetKeyRotationThresholdInfo_v1_t;
+typedef nvmlConfComputeGetKeyRotationThresholdInfo_v1_t nvmlConfComputeGetKeyRotationThresholdInfo_t;
+#define nvmlConfComputeGetKeyRotationThresholdInfo_v1 \
+  NVML_STRUCT_VERSION(ConfComputeGetKeyRotationThresholdInfo, 1)
+
+/* System-wide: they describe every GPU of the node (cc-facts.md §8). */
+NVML_API nvmlReturn_t nvmlSystemGetConfComputeCapabilities(nvmlConfComputeSystemCaps_t* capabilities);
+NVML_API nvmlReturn_t nvmlSystemGetConfComputeState(nvmlConfComputeSystemState_t* state);
+NVML_API nvmlReturn_t nvmlSystemGetConfComputeSettings(nvmlSystemConfComputeSettings_t* settings);
+NVML_API nvmlReturn_t nvmlSystemGetConfComputeGpusReadyState(unsigned int* isAcceptingWork);
+NVML_API nvmlReturn_t nvmlSystemSetConfComputeGpusReadyState(unsigned int isAcceptingWork);
+NVML_API nvmlReturn_t nvmlSystemGetConfComputeKeyRotationThresholdInfo(
+    nvmlConfComputeGetKeyRotationThresholdInfo_t* pKeyRotationThrInfo);
+NVML_API nvmlReturn_t nvmlSystemSetConfComputeKeyRotationThresholdInfo(
+    nvmlConfComputeSetKeyRotationThresholdInfo_t* pKeyRotationThrInfo);
+/* Per GPU (physical GPU handles only). */
+NVML_API nvmlReturn_t nvmlDeviceGetConfComputeMemSizeInfo(nvmlDevice_t device,
+                                                          nvmlConfComputeMemSizeInfo_t* memInfo);
+NVML_API nvmlReturn_t nvmlDeviceGetConfComputeProtectedMemoryUsage(nvmlDevice_t device,
+                                                                   nvmlMemory_t* memory);
+NVML_API nvmlReturn_t nvmlDeviceGetConfComputeGpuCertificate(
+    nvmlDevice_t device, nvmlConfComputeGpuCertificate_t* gpuCert);
+NVML_API nvmlReturn_t nvmlDeviceGetConfComputeGpuAttestationReport(
+    nvmlDevice_t device, nvmlConfComputeGpuAttestationReport_t* gpuAtstReport);
+
 /* ---- Layout checks (mig-facts.md §6.2, x86-64) -------------------------------------------- */
 
 #ifdef __cplusplus
@@ -601,6 +714,34 @@ MIGKIT_NVML_CHECK_OFFSET(nvmlEventData_t, computeInstanceId, 28);
 MIGKIT_NVML_CHECK_SIZE(nvmlDeviceAttributes_t, 40);
 MIGKIT_NVML_CHECK_OFFSET(nvmlDeviceAttributes_t, computeInstanceSliceCount, 28);
 MIGKIT_NVML_CHECK_OFFSET(nvmlDeviceAttributes_t, memorySizeMB, 32);
+
+/* Confidential Computing (cc-facts.md §5.2). */
+MIGKIT_NVML_CHECK_SIZE(nvmlConfComputeSystemCaps_t, 8);
+MIGKIT_NVML_CHECK_OFFSET(nvmlConfComputeSystemCaps_t, gpusCaps, 4);
+MIGKIT_NVML_CHECK_SIZE(nvmlConfComputeSystemState_t, 12);
+MIGKIT_NVML_CHECK_OFFSET(nvmlConfComputeSystemState_t, ccFeature, 4);
+MIGKIT_NVML_CHECK_OFFSET(nvmlConfComputeSystemState_t, devToolsMode, 8);
+MIGKIT_NVML_CHECK_SIZE(nvmlSystemConfComputeSettings_v1_t, 20);
+MIGKIT_NVML_CHECK_OFFSET(nvmlSystemConfComputeSettings_v1_t, multiGpuMode, 16);
+MIGKIT_NVML_STATIC_ASSERT(nvmlSystemConfComputeSettings_v1 == 0x01000014u,
+                          "nvmlSystemConfComputeSettings_v1 version word");
+MIGKIT_NVML_CHECK_SIZE(nvmlConfComputeMemSizeInfo_t, 16);
+MIGKIT_NVML_CHECK_OFFSET(nvmlConfComputeMemSizeInfo_t, unprotectedMemSizeKib, 8);
+MIGKIT_NVML_CHECK_SIZE(nvmlConfComputeGpuCertificate_t, 9224);
+MIGKIT_NVML_CHECK_OFFSET(nvmlConfComputeGpuCertificate_t, certChain, 8);
+MIGKIT_NVML_CHECK_OFFSET(nvmlConfComputeGpuCertificate_t, attestationCertChain, 4104);
+MIGKIT_NVML_CHECK_SIZE(nvmlConfComputeGpuAttestationReport_t, 12332);
+MIGKIT_NVML_CHECK_OFFSET(nvmlConfComputeGpuAttestationReport_t, nonce, 12);
+MIGKIT_NVML_CHECK_OFFSET(nvmlConfComputeGpuAttestationReport_t, attestationReport, 44);
+MIGKIT_NVML_CHECK_OFFSET(nvmlConfComputeGpuAttestationReport_t, cecAttestationReport, 8236);
+MIGKIT_NVML_CHECK_SIZE(nvmlConfComputeSetKeyRotationThresholdInfo_v1_t, 16);
+MIGKIT_NVML_CHECK_OFFSET(nvmlConfComputeSetKeyRotationThresholdInfo_v1_t, maxAttackerAdvantage, 8);
+MIGKIT_NVML_CHECK_SIZE(nvmlConfComputeGetKeyRotationThresholdInfo_v1_t, 16);
+MIGKIT_NVML_CHECK_OFFSET(nvmlConfComputeGetKeyRotationThresholdInfo_v1_t, attackerAdvantage, 8);
+MIGKIT_NVML_STATIC_ASSERT(nvmlConfComputeSetKeyRotationThresholdInfo_v1 == 0x01000010u,
+                          "nvmlConfComputeSetKeyRotationThresholdInfo_v1 version word");
+MIGKIT_NVML_STATIC_ASSERT(nvmlConfComputeGetKeyRotationThresholdInfo_v1 == 0x01000010u,
+                          "nvmlConfComputeGetKeyRotationThresholdInfo_v1 version word");
 
 #undef MIGKIT_NVML_CHECK_OFFSET
 #undef MIGKIT_NVML_CHECK_SIZE

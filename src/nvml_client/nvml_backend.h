@@ -80,6 +80,10 @@ class NvmlBackend : public Backend {
   StatusOr<ComputeInstance> CreateComputeInstance(int gpu, int gi_id, int ci_profile_id,
                                                   std::optional<int> start) override;
   Status DestroyComputeInstance(int gpu, int gi_id, int ci_id) override;
+  // Confidential computing, system-wide as NVML reports it (nvml_backend_cc.cc).
+  StatusOr<CcReport> CcStatus() override;
+  Status SetCcReady(bool ready) override;
+  Status SetCcKeyRotationThreshold(std::uint64_t value) override;
 
   const NvmlLibrary& library() const { return *library_; }
   NvmlLibrary* mutable_library_for_testing() { return library_.get(); }

@@ -47,6 +47,15 @@ void ResolveAll(void* h, NvmlFunctions* f, std::vector<std::string>* missing) {
   Resolve(h, &f->device_get_pci_info, {"nvmlDeviceGetPciInfo_v3", "nvmlDeviceGetPciInfo_v2"},
           kRequired, missing);
   Resolve(h, &f->device_get_memory_info, {"nvmlDeviceGetMemoryInfo"}, kRequired, missing);
+  Resolve(h, &f->system_get_conf_compute_state, {"nvmlSystemGetConfComputeState"}, kOptional, missing);
+  Resolve(h, &f->system_get_conf_compute_settings, {"nvmlSystemGetConfComputeSettings"}, kOptional, missing);
+  Resolve(h, &f->system_get_conf_compute_capabilities, {"nvmlSystemGetConfComputeCapabilities"}, kOptional, missing);
+  Resolve(h, &f->system_get_conf_compute_gpus_ready_state, {"nvmlSystemGetConfComputeGpusReadyState"}, kOptional, missing);
+  Resolve(h, &f->system_set_conf_compute_gpus_ready_state, {"nvmlSystemSetConfComputeGpusReadyState"}, kOptional, missing);
+  Resolve(h, &f->system_get_conf_compute_key_rotation_threshold_info,
+          {"nvmlSystemGetConfComputeKeyRotationThresholdInfo"}, kOptional, missing);
+  Resolve(h, &f->system_set_conf_compute_key_rotation_threshold_info,
+          {"nvmlSystemSetConfComputeKeyRotationThresholdInfo"}, kOptional, missing);
   Resolve(h, &f->device_get_architecture, {"nvmlDeviceGetArchitecture"}, kOptional, missing);
   Resolve(h, &f->device_get_mig_mode, {"nvmlDeviceGetMigMode"}, kRequired, missing);
   Resolve(h, &f->device_set_mig_mode, {"nvmlDeviceSetMigMode"}, kRequired, missing);
@@ -129,6 +138,7 @@ std::string NvmlReturnName(nvmlReturn_t result) {
     case NVML_ERROR_VGPU_ECC_NOT_SUPPORTED: return "NVML_ERROR_VGPU_ECC_NOT_SUPPORTED";
     case NVML_ERROR_INSUFFICIENT_RESOURCES: return "NVML_ERROR_INSUFFICIENT_RESOURCES";
     case NVML_ERROR_ARGUMENT_VERSION_MISMATCH: return "NVML_ERROR_ARGUMENT_VERSION_MISMATCH";
+    case NVML_ERROR_INVALID_STATE: return "NVML_ERROR_INVALID_STATE";
     case NVML_ERROR_UNKNOWN: return "NVML_ERROR_UNKNOWN";
   }
   return "NVML return " + std::to_string(static_cast<int>(result));
@@ -153,6 +163,7 @@ Status StatusFromNvml(nvmlReturn_t result, std::string_view function,
     case NVML_ERROR_IN_USE:
     case NVML_ERROR_INSUFFICIENT_RESOURCES:
     case NVML_ERROR_ARGUMENT_VERSION_MISMATCH:
+    case NVML_ERROR_INVALID_STATE:
     case NVML_ERROR_UNKNOWN:
       code = static_cast<Code>(static_cast<int>(result));
       break;

@@ -73,6 +73,16 @@ struct NvmlFunctions {
   // migkit's own library only (never NVIDIA's): the cause behind NVML_ERROR_UNKNOWN. Optional.
   nvmlReturn_t (*migkit_get_last_error)(nvmlReturn_t result, int* code, char* message,
                                         unsigned int length) = nullptr;
+  // Confidential computing (all optional: NVML before 12.2 has none, cc-facts.md §2).
+  decltype(&::nvmlSystemGetConfComputeState) system_get_conf_compute_state = nullptr;
+  decltype(&::nvmlSystemGetConfComputeSettings) system_get_conf_compute_settings = nullptr;
+  decltype(&::nvmlSystemGetConfComputeCapabilities) system_get_conf_compute_capabilities = nullptr;
+  decltype(&::nvmlSystemGetConfComputeGpusReadyState) system_get_conf_compute_gpus_ready_state = nullptr;
+  decltype(&::nvmlSystemSetConfComputeGpusReadyState) system_set_conf_compute_gpus_ready_state = nullptr;
+  decltype(&::nvmlSystemGetConfComputeKeyRotationThresholdInfo)
+      system_get_conf_compute_key_rotation_threshold_info = nullptr;
+  decltype(&::nvmlSystemSetConfComputeKeyRotationThresholdInfo)
+      system_set_conf_compute_key_rotation_threshold_info = nullptr;
 };
 
 /// The symbolic name of an NVML return code ("NVML_ERROR_IN_USE"), or "NVML return <n>".

@@ -21,19 +21,6 @@ namespace {
 
 using namespace migkit::e2e;  // NOLINT(build/namespaces): the runner is these tests' vocabulary
 
-/// `err` without the "# <backend>" lines, which name the backend and so differ by design.
-std::string WithoutBackendLines(const std::string& err) {
-  std::string out;
-  size_t pos = 0;
-  while (pos < err.size()) {
-    size_t end = err.find('\n', pos);
-    end = end == std::string::npos ? err.size() : end + 1;
-    if (err.compare(pos, 2, "# ") != 0) out.append(err, pos, end - pos);
-    pos = end;
-  }
-  return out;
-}
-
 std::string RealPath(const std::string& path) {
   char resolved[PATH_MAX];
   return realpath(path.c_str(), resolved) != nullptr ? std::string(resolved) : path;

@@ -130,6 +130,18 @@ std::string Show(const Args& args, const Result& r) {
          "--- stderr:\n" + r.err;
 }
 
+std::string WithoutBackendLines(const std::string& err) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < err.size()) {
+    size_t end = err.find('\n', pos);
+    end = end == std::string::npos ? err.size() : end + 1;
+    if (err.compare(pos, 2, "# ") != 0) out.append(err, pos, end - pos);
+    pos = end;
+  }
+  return out;
+}
+
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }

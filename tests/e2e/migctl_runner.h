@@ -43,6 +43,8 @@ std::string CommandLine(const Args& args);
 std::string Show(const Args& args, const Result& r);
 
 bool Contains(const std::string& haystack, const std::string& needle);
+/// `err` without the "# <backend>" lines, which name the backend and so differ by design.
+std::string WithoutBackendLines(const std::string& err);
 /// How many non-overlapping times `needle` occurs in `haystack`.
 int Count(const std::string& haystack, const std::string& needle);
 /// The whole file, or "" when it cannot be read.

@@ -3,7 +3,8 @@
 #   1. only nvml* symbols are exported (clients load it RTLD_GLOBAL into their namespace);
 #   2. every name real clients were measured calling (nvml-clients.md §7), the v1 fallback names,
 #      the extra names of GitHub issue 3, the device plugin's event calls and Slurm's gpu/nvml
-#      plugin's calls (issue 8; cluster-and-service.md §1.2) are exported;
+#      plugin's calls (issue 8; cluster-and-service.md §1.2) and the confidential computing calls
+#      DCGM and nvtrust make (issue 15; cc-facts.md §5.5) are exported;
 #   3. every exported name is exercised by the C test (SOURCE).
 # Usage: check_symbols.sh NM LIBRARY SOURCE
 set -eu
@@ -49,6 +50,11 @@ nvmlEventSetWait nvmlEventSetFree
 nvmlDeviceGetCpuAffinity nvmlDeviceGetNvLinkState nvmlDeviceGetNvLinkRemotePciInfo_v2
 nvmlDeviceGetSupportedMemoryClocks nvmlDeviceGetSupportedGraphicsClocks
 nvmlDeviceGetApplicationsClock nvmlDeviceSetApplicationsClocks nvmlDeviceResetApplicationsClocks
+nvmlSystemGetConfComputeCapabilities nvmlSystemGetConfComputeState nvmlSystemGetConfComputeSettings
+nvmlSystemGetConfComputeGpusReadyState nvmlSystemSetConfComputeGpusReadyState
+nvmlSystemGetConfComputeKeyRotationThresholdInfo nvmlSystemSetConfComputeKeyRotationThresholdInfo
+nvmlDeviceGetConfComputeMemSizeInfo nvmlDeviceGetConfComputeProtectedMemoryUsage
+nvmlDeviceGetConfComputeGpuCertificate nvmlDeviceGetConfComputeGpuAttestationReport
 "
 for name in $required; do
   if ! printf '%s\n' "$exported" | grep -qx "$name"; then

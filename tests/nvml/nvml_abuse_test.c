@@ -522,6 +522,63 @@ static void P_nvmlDeviceResetApplicationsClocks(void) {
   EXPECT_RC(INVALID, nvmlDeviceResetApplicationsClocks(NULL));
 }
 
+/* Confidential computing (cc-facts.md §5). */
+static void P_nvmlSystemGetConfComputeCapabilities(void) {
+  EXPECT_RC(INVALID, nvmlSystemGetConfComputeCapabilities(NULL));
+}
+static void P_nvmlSystemGetConfComputeState(void) {
+  EXPECT_RC(INVALID, nvmlSystemGetConfComputeState(NULL));
+}
+static void P_nvmlSystemGetConfComputeSettings(void) {
+  nvmlSystemConfComputeSettings_t settings;
+  memset(&settings, 0, sizeof settings);
+  EXPECT_RC(INVALID, nvmlSystemGetConfComputeSettings(NULL));
+  settings.version = 0x0badc0de;
+  EXPECT_RC(VERSION, nvmlSystemGetConfComputeSettings(&settings));
+}
+static void P_nvmlSystemGetConfComputeGpusReadyState(void) {
+  EXPECT_RC(INVALID, nvmlSystemGetConfComputeGpusReadyState(NULL));
+}
+static void P_nvmlSystemSetConfComputeGpusReadyState(void) {
+  EXPECT_RC(INVALID, nvmlSystemSetConfComputeGpusReadyState(2));
+  EXPECT_RC(INVALID, nvmlSystemSetConfComputeGpusReadyState(0xffffffffu));
+}
+static void P_nvmlSystemGetConfComputeKeyRotationThresholdInfo(void) {
+  nvmlConfComputeGetKeyRotationThresholdInfo_t info;
+  memset(&info, 0, sizeof info);
+  EXPECT_RC(INVALID, nvmlSystemGetConfComputeKeyRotationThresholdInfo(NULL));
+  info.version = 0x0badc0de;
+  EXPECT_RC(VERSION, nvmlSystemGetConfComputeKeyRotationThresholdInfo(&info));
+}
+static void P_nvmlSystemSetConfComputeKeyRotationThresholdInfo(void) {
+  nvmlConfComputeSetKeyRotationThresholdInfo_t info;
+  memset(&info, 0, sizeof info);
+  EXPECT_RC(INVALID, nvmlSystemSetConfComputeKeyRotationThresholdInfo(NULL));
+  info.version = 0x0badc0de;
+  EXPECT_RC(VERSION, nvmlSystemSetConfComputeKeyRotationThresholdInfo(&info));
+}
+static void P_nvmlDeviceGetConfComputeMemSizeInfo(void) {
+  nvmlConfComputeMemSizeInfo_t info;
+  EXPECT_RC(INVALID, nvmlDeviceGetConfComputeMemSizeInfo(g_gpu, NULL));
+  EXPECT_RC(INVALID, nvmlDeviceGetConfComputeMemSizeInfo(BAD_DEV, &info));
+  EXPECT_RC(INVALID, nvmlDeviceGetConfComputeMemSizeInfo(NULL, &info));
+}
+static void P_nvmlDeviceGetConfComputeProtectedMemoryUsage(void) {
+  nvmlMemory_t memory;
+  EXPECT_RC(INVALID, nvmlDeviceGetConfComputeProtectedMemoryUsage(g_gpu, NULL));
+  EXPECT_RC(INVALID, nvmlDeviceGetConfComputeProtectedMemoryUsage(BAD_DEV, &memory));
+}
+static nvmlConfComputeGpuCertificate_t g_cert;
+static nvmlConfComputeGpuAttestationReport_t g_report;
+static void P_nvmlDeviceGetConfComputeGpuCertificate(void) {
+  EXPECT_RC(INVALID, nvmlDeviceGetConfComputeGpuCertificate(g_gpu, NULL));
+  EXPECT_RC(INVALID, nvmlDeviceGetConfComputeGpuCertificate(BAD_DEV, &g_cert));
+}
+static void P_nvmlDeviceGetConfComputeGpuAttestationReport(void) {
+  EXPECT_RC(INVALID, nvmlDeviceGetConfComputeGpuAttestationReport(g_gpu, NULL));
+  EXPECT_RC(INVALID, nvmlDeviceGetConfComputeGpuAttestationReport(BAD_DEV, &g_report));
+}
+
 /* migkit's own export (migctl reads the cause of a failure through it); works without nvmlInit. */
 static void P_nvmlMigkitGetLastError(void) {
   int code;
@@ -622,6 +679,17 @@ static const struct Probe kProbes[] = {
     PROBE(nvmlDeviceSetApplicationsClocks),
     PROBE(nvmlDeviceResetApplicationsClocks),
     PROBE(nvmlMigkitGetLastError),
+    PROBE(nvmlSystemGetConfComputeCapabilities),
+    PROBE(nvmlSystemGetConfComputeState),
+    PROBE(nvmlSystemGetConfComputeSettings),
+    PROBE(nvmlSystemGetConfComputeGpusReadyState),
+    PROBE(nvmlSystemSetConfComputeGpusReadyState),
+    PROBE(nvmlSystemGetConfComputeKeyRotationThresholdInfo),
+    PROBE(nvmlSystemSetConfComputeKeyRotationThresholdInfo),
+    PROBE(nvmlDeviceGetConfComputeMemSizeInfo),
+    PROBE(nvmlDeviceGetConfComputeProtectedMemoryUsage),
+    PROBE(nvmlDeviceGetConfComputeGpuCertificate),
+    PROBE(nvmlDeviceGetConfComputeGpuAttestationReport),
 };
 static const size_t kProbeCount = sizeof kProbes / sizeof kProbes[0];
 

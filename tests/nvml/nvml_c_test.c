@@ -135,6 +135,26 @@ static void TestBeforeInit(void) {
   EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetCpuAffinity(d, 1, &mask));
   EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetNvLinkState(d, 0, &active));
   EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceResetApplicationsClocks(d));
+  /* Issue 15's confidential computing calls too. */
+  nvmlConfComputeSystemCaps_t caps;
+  nvmlConfComputeSystemState_t cc_state;
+  nvmlSystemConfComputeSettings_t settings = {nvmlSystemConfComputeSettings_v1, 0, 0, 0, 0};
+  nvmlConfComputeGetKeyRotationThresholdInfo_t get_thr = {nvmlConfComputeGetKeyRotationThresholdInfo_v1, 0};
+  nvmlConfComputeSetKeyRotationThresholdInfo_t set_thr = {nvmlConfComputeSetKeyRotationThresholdInfo_v1, 55};
+  nvmlConfComputeMemSizeInfo_t mem_size;
+  nvmlMemory_t protected_mem;
+  unsigned int ready = 0;
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlSystemGetConfComputeCapabilities(&caps));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlSystemGetConfComputeState(&cc_state));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlSystemGetConfComputeSettings(&settings));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlSystemGetConfComputeGpusReadyState(&ready));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlSystemSetConfComputeGpusReadyState(1));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlSystemGetConfComputeKeyRotationThresholdInfo(&get_thr));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetConfComputeMemSizeInfo(d, &mem_size));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetConfComputeProtectedMemoryUsage(d, &protected_mem));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetConfComputeGpuCertificate(d, NULL));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetConfComputeGpuAttestationReport(d, NULL));
   /* Version queries need no GPU and work before nvmlInit. */
   EXPECT_OK(nvmlSystemGetNVMLVersion(buf, sizeof buf));
   int cuda = 0;
@@ -918,9 +938,10 @@ static double NowMs(void) {
   return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* Runs `$MIGCTL emulator fault xid ARGS...` (MIGKIT_BACKEND=emulator), after `delay_ms`; returns
- * its pid when `background`, else its exit status. */
-static int RaiseXid(const char* const* args, int delay_ms, int background) {
+/* Runs `$MIGCTL PREFIX... ARGS...` (MIGKIT_BACKEND=emulator), after `delay_ms`; returns its pid
+ * when `background`, else its exit status. */
+static int RunMigctlArgs(const char* const* prefix, const char* const* args, int delay_ms,
+                         int background) {
   const char* migctl = getenv("MIGCTL");
   if (migctl == NULL) {
     fprintf(stderr, "MIGCTL is not set\n");
@@ -935,8 +956,9 @@ static int RaiseXid(const char* const* args, int delay_ms, int background) {
       struct timespec d = {delay_ms / 1000, (long)(delay_ms % 1000) * 1000000L};
       nanosleep(&d, NULL);
     }
-    const char* argv[16] = {"migctl", "emulator", "fault", "xid"};
-    int n = 4;
+    const char* argv[16] = {"migctl"};
+    int n = 1;
+    for (int i = 0; prefix[i] != NULL && n < 15; ++i) argv[n++] = prefix[i];
     for (int i = 0; args[i] != NULL && n < 15; ++i) argv[n++] = args[i];
     argv[n] = NULL;
     setenv("MIGKIT_BACKEND", "emulator", 1);
@@ -948,6 +970,18 @@ static int RaiseXid(const char* const* args, int delay_ms, int background) {
   int status = 0;
   if (waitpid(pid, &status, 0) != pid) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* `migctl emulator fault xid ARGS...`. */
+static int RaiseXid(const char* const* args, int delay_ms, int background) {
+  static const char* const kPrefix[] = {"emulator", "fault", "xid", NULL};
+  return RunMigctlArgs(kPrefix, args, delay_ms, background);
+}
+
+/* `migctl ARGS...`, waited for. */
+static int Migctl(const char* const* args) {
+  static const char* const kNone[] = {NULL};
+  return RunMigctlArgs(kNone, args, 0, 0);
 }
 
 /* Child: registers for Xid on the H100 and waits; the parent raises the Xid on GI 7 CI 0 only
@@ -1331,6 +1365,144 @@ static void TestHandlesSurviveShutdown(void) {
   CHECK(Gpu(kH100) == h);
 }
 
+/* ---- Confidential computing (issue 15; cc-facts.md §5) ----------------------------------- */
+
+/* Both buffers are large (9 KiB, 12 KiB): static, not on the stack. */
+static nvmlConfComputeGpuCertificate_t g_cert;
+static nvmlConfComputeGpuAttestationReport_t g_report;
+
+static void TestConfComputeOff(void) {
+  nvmlDevice_t h = Gpu(kH100);
+  nvmlConfComputeSystemState_t st = {9, 9, 9};
+  EXPECT_OK(nvmlSystemGetConfComputeState(&st));
+  /* §5.4: UNAVAILABLE, DISABLED, OFF when no GPU is in a CC mode. */
+  EXPECT_UINT(NVML_CC_SYSTEM_ENVIRONMENT_UNAVAILABLE, st.environment);
+  EXPECT_UINT(NVML_CC_SYSTEM_FEATURE_DISABLED, st.ccFeature);
+  EXPECT_UINT(NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF, st.devToolsMode);
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlSystemGetConfComputeState(NULL));
+  nvmlSystemConfComputeSettings_t settings = {0x01000014u, 9, 9, 9, 9}; /* the §5.2 version word */
+  EXPECT_OK(nvmlSystemGetConfComputeSettings(&settings));
+  EXPECT_UINT(NVML_CC_SYSTEM_MULTIGPU_NONE, settings.multiGpuMode);
+  settings.version = 0x02000014u;
+  EXPECT_RET(NVML_ERROR_ARGUMENT_VERSION_MISMATCH, nvmlSystemGetConfComputeSettings(&settings));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlSystemGetConfComputeSettings(NULL));
+  nvmlConfComputeSystemCaps_t caps = {9, 9};
+  EXPECT_OK(nvmlSystemGetConfComputeCapabilities(&caps));
+  EXPECT_UINT(NVML_CC_SYSTEM_CPU_CAPS_NONE, caps.cpuCaps);
+  EXPECT_UINT(NVML_CC_SYSTEM_GPUS_CC_NOT_CAPABLE, caps.gpusCaps); /* GPU 0 is an A100 (§2) */
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlSystemGetConfComputeCapabilities(NULL));
+  unsigned int ready = 9;
+  EXPECT_OK(nvmlSystemGetConfComputeGpusReadyState(&ready));
+  EXPECT_UINT(NVML_CC_ACCEPTING_CLIENT_REQUESTS_FALSE, ready);
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlSystemGetConfComputeGpusReadyState(NULL));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlSystemSetConfComputeGpusReadyState(2));
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlSystemSetConfComputeGpusReadyState(1));
+  nvmlConfComputeGetKeyRotationThresholdInfo_t get_thr = {0x01000010u, 0};
+  EXPECT_OK(nvmlSystemGetConfComputeKeyRotationThresholdInfo(&get_thr));
+  EXPECT_UINT(60, get_thr.attackerAdvantage); /* RM's default (§5.4) */
+  get_thr.version = 0x01000008u;
+  EXPECT_RET(NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
+             nvmlSystemGetConfComputeKeyRotationThresholdInfo(&get_thr));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlSystemGetConfComputeKeyRotationThresholdInfo(NULL));
+  nvmlConfComputeMemSizeInfo_t size = {1, 1};
+  EXPECT_OK(nvmlDeviceGetConfComputeMemSizeInfo(h, &size));
+  EXPECT_UINT(0, size.protectedMemSizeKib);
+  EXPECT_UINT(81559ULL * 1024ULL, size.unprotectedMemSizeKib); /* H100 80GB: 81559 MiB */
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetConfComputeMemSizeInfo(h, NULL));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT,
+             nvmlDeviceGetConfComputeMemSizeInfo((nvmlDevice_t)&size, &size)); /* garbage */
+  nvmlMemory_t mem = {1, 1, 1};
+  EXPECT_OK(nvmlDeviceGetConfComputeProtectedMemoryUsage(h, &mem));
+  /* Every real capture with CC off reads 0 MiB x3 (C11). */
+  EXPECT_UINT(0, mem.total);
+  EXPECT_UINT(0, mem.used);
+  EXPECT_UINT(0, mem.free);
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetConfComputeProtectedMemoryUsage(NULL, &mem));
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceGetConfComputeGpuCertificate(h, &g_cert));
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceGetConfComputeGpuAttestationReport(h, &g_report));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetConfComputeGpuCertificate(h, NULL));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetConfComputeGpuAttestationReport(h, NULL));
+}
+
+static void TestConfComputeOn(void) {
+  nvmlDevice_t h = Gpu(kH100);
+  /* The mode is set like gpu-admin-tools does, outside NVML, and applied by a reset. */
+  static const char* const kSet[] = {"cc", "set", "on", "-i", "1", NULL};
+  static const char* const kReset[] = {"reset", "-i", "1", NULL};
+  EXPECT_UINT(0, Migctl(kSet));
+  EXPECT_UINT(0, Migctl(kReset));
+  nvmlConfComputeSystemState_t st;
+  EXPECT_OK(nvmlSystemGetConfComputeState(&st));
+  EXPECT_UINT(NVML_CC_SYSTEM_ENVIRONMENT_PROD, st.environment);
+  EXPECT_UINT(NVML_CC_SYSTEM_FEATURE_ENABLED, st.ccFeature);
+  EXPECT_UINT(NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF, st.devToolsMode);
+  nvmlConfComputeMemSizeInfo_t size;
+  EXPECT_OK(nvmlDeviceGetConfComputeMemSizeInfo(h, &size));
+  EXPECT_UINT(81559ULL * 1024ULL, size.protectedMemSizeKib + size.unprotectedMemSizeKib);
+  /* Default policy: MIG on a CC GPU is refused (UNCONFIRMED, cc-facts.md §3). */
+  nvmlReturn_t activation = NVML_SUCCESS;
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceSetMigMode(h, NVML_DEVICE_MIG_ENABLE, &activation));
+  /* Certificate and report: fixed-size buffers, clearly synthetic, the nonce echoed. */
+  memset(&g_cert, 0xAB, sizeof g_cert);
+  EXPECT_OK(nvmlDeviceGetConfComputeGpuCertificate(h, &g_cert));
+  CHECK(g_cert.certChainSize > 0 && g_cert.certChainSize <= NVML_GPU_CERT_CHAIN_SIZE);
+  CHECK(g_cert.attestationCertChainSize > 0 &&
+        g_cert.attestationCertChainSize <= NVML_GPU_ATTESTATION_CERT_CHAIN_SIZE);
+  CHECK(strstr((const char*)g_cert.certChain, "NOT A REAL NVIDIA CERTIFICATE") != NULL);
+  CHECK(g_cert.certChain[NVML_GPU_CERT_CHAIN_SIZE - 1] == 0);
+  memset(&g_report, 0, sizeof g_report);
+  for (int i = 0; i < NVML_CC_GPU_CEC_NONCE_SIZE; ++i) g_report.nonce[i] = (unsigned char)i;
+  EXPECT_OK(nvmlDeviceGetConfComputeGpuAttestationReport(h, &g_report));
+  CHECK(g_report.attestationReportSize > 0 &&
+        g_report.attestationReportSize <= NVML_CC_GPU_ATTESTATION_REPORT_SIZE);
+  CHECK(strstr((const char*)g_report.attestationReport, "SYNTHETIC") != NULL);
+  CHECK(strstr((const char*)g_report.attestationReport,
+               "nonce=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f") != NULL);
+  EXPECT_UINT(NVML_CC_CEC_ATTESTATION_REPORT_NOT_PRESENT, g_report.isCecAttestationReportPresent);
+  /* The A100 has no CC mode: no SPDM session, no certificate. */
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceGetConfComputeGpuCertificate(Gpu(kA100), &g_cert));
+  /* Key rotation threshold: 50..65, settable only before the ready state (§5.4). */
+  nvmlConfComputeSetKeyRotationThresholdInfo_t set_thr = {0x01000010u, 49};
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
+  set_thr.maxAttackerAdvantage = 66;
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
+  set_thr.maxAttackerAdvantage = 50;
+  EXPECT_OK(nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
+  set_thr.version = 0;
+  EXPECT_RET(NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
+             nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlSystemSetConfComputeKeyRotationThresholdInfo(NULL));
+  nvmlConfComputeGetKeyRotationThresholdInfo_t get_thr = {nvmlConfComputeGetKeyRotationThresholdInfo_v1, 0};
+  EXPECT_OK(nvmlSystemGetConfComputeKeyRotationThresholdInfo(&get_thr));
+  EXPECT_UINT(50, get_thr.attackerAdvantage);
+  /* Ready state: set, then the threshold is locked; cleared, then latched. */
+  unsigned int ready = 0;
+  EXPECT_OK(nvmlSystemSetConfComputeGpusReadyState(NVML_CC_ACCEPTING_CLIENT_REQUESTS_TRUE));
+  EXPECT_OK(nvmlSystemGetConfComputeGpusReadyState(&ready));
+  EXPECT_UINT(NVML_CC_ACCEPTING_CLIENT_REQUESTS_TRUE, ready);
+  set_thr.version = nvmlConfComputeSetKeyRotationThresholdInfo_v1;
+  set_thr.maxAttackerAdvantage = 55;
+  EXPECT_RET(NVML_ERROR_INVALID_STATE, nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
+  EXPECT_OK(nvmlSystemSetConfComputeGpusReadyState(NVML_CC_ACCEPTING_CLIENT_REQUESTS_FALSE));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT,
+             nvmlSystemSetConfComputeGpusReadyState(NVML_CC_ACCEPTING_CLIENT_REQUESTS_TRUE));
+  /* devtools: environment SIM and devToolsMode ON (§5.4). */
+  static const char* const kDevtools[] = {"cc", "set", "devtools", "-i", "1", NULL};
+  EXPECT_UINT(0, Migctl(kDevtools));
+  EXPECT_UINT(0, Migctl(kReset));
+  EXPECT_OK(nvmlSystemGetConfComputeState(&st));
+  EXPECT_UINT(NVML_CC_SYSTEM_ENVIRONMENT_SIM, st.environment);
+  EXPECT_UINT(NVML_CC_SYSTEM_DEVTOOLS_MODE_ON, st.devToolsMode);
+  /* The reset started a new CC session: the latch is gone. */
+  EXPECT_OK(nvmlSystemSetConfComputeGpusReadyState(NVML_CC_ACCEPTING_CLIENT_REQUESTS_TRUE));
+  static const char* const kOff[] = {"cc", "set", "off", NULL};
+  static const char* const kResetAll[] = {"reset", "--all", NULL};
+  EXPECT_UINT(0, Migctl(kOff));
+  EXPECT_UINT(0, Migctl(kResetAll));
+  EXPECT_OK(nvmlSystemGetConfComputeState(&st));
+  EXPECT_UINT(NVML_CC_SYSTEM_FEATURE_DISABLED, st.ccFeature);
+}
+
 int main(int argc, char** argv) {
   if (argc > 1) {
     if (strcmp(argv[1], "child-change") == 0) return ChildChange();
@@ -1360,6 +1532,8 @@ int main(int argc, char** argv) {
   TestDestroyEverything();
   TestDoubleMemoryOneG();
   TestHandlesSurviveShutdown();
+  TestConfComputeOff();
+  TestConfComputeOn();
   EXPECT_OK(nvmlShutdown());
   printf("nvml_c_test: %d checks, %d failed\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;
