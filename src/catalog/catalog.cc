@@ -5,15 +5,14 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <utility>
 
 #include "catalog/builtin_data.h"
 #include "core/strings.h"
+#include "env/env.h"
 #include "yaml/yaml_input.h"
 
 namespace migkit {
@@ -398,11 +397,9 @@ Status Catalog::AddFromPath(const std::string& path) {
     return Status::NotFound(path + ": no such file or directory");
   }
   for (const fs::path& f : files) {
-    std::ifstream in(f);
-    if (!in) return Status::IoError(f.string() + ": cannot be read");
-    std::stringstream text;
-    text << in.rdbuf();
-    StatusOr<GpuModel> m = ParseGpuModel(text.str(), f.string());
+    std::string text;
+    MIGKIT_RETURN_IF_ERROR(Env::Default()->ReadFile(f.string(), &text));
+    StatusOr<GpuModel> m = ParseGpuModel(text, f.string());
     if (!m.ok()) return m.status();
     Add(std::move(m).value());
   }

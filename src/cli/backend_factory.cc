@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "core/strings.h"
-#include "emu/env.h"
+#include "env/env.h"
 #include "nvml_client/nvml_backend.h"
 #include "nvml_client/nvml_library.h"
 

@@ -11,7 +11,7 @@
 #include "cli/input.h"
 #include "cli/output.h"
 #include "core/strings.h"
-#include "emu/env.h"
+#include "env/env.h"
 #include "reconfig/busy.h"
 
 namespace migkit::cli {

@@ -16,7 +16,7 @@
 #include "core/strings.h"
 #include "emu/device_tree.h"
 #include "emu/emulated_node.h"
-#include "emu/env.h"
+#include "env/env.h"
 #include "emu/event_log.h"
 #include "emu/faults.h"
 

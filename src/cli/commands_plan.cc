@@ -10,7 +10,7 @@
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "core/strings.h"
-#include "emu/env.h"
+#include "env/env.h"
 #include "plan/demand.h"
 #include "plan/fleet.h"
 #include "plan/plan_output.h"

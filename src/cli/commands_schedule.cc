@@ -21,7 +21,7 @@
 #include "config/resolve.h"
 #include "core/strings.h"
 #include "emu/emulated_node.h"
-#include "emu/env.h"
+#include "env/env.h"
 #include "reconfig/apply.h"
 #include "reconfig/busy.h"
 #include "reconfig/plan_format.h"

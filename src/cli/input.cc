@@ -6,7 +6,7 @@
 
 #include "core/strings.h"
 #include "emu/emulated_node.h"
-#include "emu/env.h"
+#include "env/env.h"
 #include "schedule/schedule.h"
 
 namespace migkit::cli {

@@ -23,7 +23,7 @@
 
 #include "backend/backend.h"
 #include "catalog/catalog.h"
-#include "emu/env.h"
+#include "env/env.h"
 #include "emu/faults.h"
 #include "emu/node_state.h"
 

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "emu/env.h"
+#include "env/env.h"
 
 namespace migkit::nvml {
 namespace {

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "emu/faults.h"
-#include "nvml_client/emulator_fixture.h"
+#include "testing/emulator_fixture.h"
 #include "testing/status_matchers.h"
 
 namespace migkit::nvml_client {

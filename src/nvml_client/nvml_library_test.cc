@@ -6,7 +6,7 @@
 #include <climits>
 #include <string>
 
-#include "nvml_client/emulator_fixture.h"
+#include "testing/emulator_fixture.h"
 
 namespace migkit::nvml_client {
 namespace {

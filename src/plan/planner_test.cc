@@ -18,6 +18,7 @@
 #include "plan/plan_output.h"
 #include "testing/models.h"
 #include "testing/status_matchers.h"
+#include "testing/temp_dir.h"
 
 namespace migkit {
 namespace {
@@ -248,19 +249,6 @@ TEST(Planner, ErrorsFromTheDemandPassThrough) {
                                     "fleet has it (A30-24GB offers 1g.6gb, 2g.12gb, 4g.24gb)"));
   EXPECT_CODE(PlanFleet(Fleet{}, MakeDemand("1g.10gb=1"), {}), Code::kInvalidArgument);
 }
-
-class ScopedTempDir {
- public:
-  ScopedTempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "migkit-plan-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~ScopedTempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 TEST(Planner, APlanAppliesOnTheEmulatedNode) {
   ScopedTempDir dir;

@@ -20,7 +20,7 @@
 
 #include "backend/backend.h"
 #include "config/target.h"
-#include "emu/env.h"
+#include "env/env.h"
 #include "reconfig/busy.h"
 #include "reconfig/executor.h"
 #include "reconfig/layout_target.h"

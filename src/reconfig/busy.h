@@ -22,7 +22,7 @@
 
 #include "backend/backend.h"
 #include "core/status.h"
-#include "emu/env.h"
+#include "env/env.h"
 
 namespace migkit {
 

@@ -9,29 +9,6 @@
 
 namespace migkit {
 
-Status MemEnv::ReadFile(const std::string& path, std::string* contents) {
-  auto it = files_.find(path);
-  if (it == files_.end()) return Status::NotFound(path + ": no such file");
-  *contents = it->second;
-  return Status::Ok();
-}
-
-Status MemEnv::WriteFileAtomic(const std::string& path, std::string_view contents) {
-  files_[path] = std::string(contents);
-  return Status::Ok();
-}
-
-Status MemEnv::CreateDirs(const std::string&) { return Status::Ok(); }
-
-StatusOr<std::unique_ptr<FileLock>> MemEnv::Lock(const std::string&, bool) {
-  return std::unique_ptr<FileLock>(new FileLock());
-}
-
-std::string MemEnv::Contents(const std::string& path) const {
-  auto it = files_.find(path);
-  return it == files_.end() ? "" : it->second;
-}
-
 std::unique_ptr<EmulatedNode> NewTestNode(Env* env, const std::string& dir, const std::string& spec) {
   const Catalog& catalog = Catalog::BuiltIn();
   StatusOr<FleetSpec> fleet = ParseFleetSpec(spec, catalog);
@@ -89,46 +66,6 @@ std::vector<GpuInfo> MustSnapshot(Backend* backend) {
     std::abort();
   }
   return std::move(gpus).value();
-}
-
-Status FailingBackend::Next() {
-  ++calls_;
-  if (calls_ == fail_at_) {
-    return Status(code_, "injected failure of mutating call " + std::to_string(calls_));
-  }
-  return Status::Ok();
-}
-
-Status FailingBackend::SetMigMode(int gpu, bool enable, Status* activation) {
-  MIGKIT_RETURN_IF_ERROR(Next());
-  return target_->SetMigMode(gpu, enable, activation);
-}
-
-Status FailingBackend::ResetGpu(int gpu) {
-  MIGKIT_RETURN_IF_ERROR(Next());
-  return target_->ResetGpu(gpu);
-}
-
-StatusOr<GpuInstance> FailingBackend::CreateGpuInstance(int gpu, int profile_id,
-                                                        std::optional<int> start) {
-  MIGKIT_RETURN_IF_ERROR(Next());
-  return target_->CreateGpuInstance(gpu, profile_id, start);
-}
-
-Status FailingBackend::DestroyGpuInstance(int gpu, int gi_id) {
-  MIGKIT_RETURN_IF_ERROR(Next());
-  return target_->DestroyGpuInstance(gpu, gi_id);
-}
-
-StatusOr<ComputeInstance> FailingBackend::CreateComputeInstance(int gpu, int gi_id, int ci_profile_id,
-                                                                std::optional<int> start) {
-  MIGKIT_RETURN_IF_ERROR(Next());
-  return target_->CreateComputeInstance(gpu, gi_id, ci_profile_id, start);
-}
-
-Status FailingBackend::DestroyComputeInstance(int gpu, int gi_id, int ci_id) {
-  MIGKIT_RETURN_IF_ERROR(Next());
-  return target_->DestroyComputeInstance(gpu, gi_id, ci_id);
 }
 
 }  // namespace migkit

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "core/status.h"
-#include "emu/env.h"
+#include "env/env.h"
 #include "schedule/schedule.h"
 
 namespace migkit {

@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "emu/env.h"
+#include "env/env.h"
 #include "schedule/time_zone.h"
 
 namespace migkit {

@@ -12,7 +12,7 @@
 #include "catalog/catalog.h"
 #include "core/strings.h"
 #include "emu/emulated_node.h"
-#include "emu/env.h"
+#include "env/env.h"
 
 int main(int argc, char** argv) {
   using migkit::Status;

@@ -4,8 +4,8 @@
 // The library reads MIGKIT_STATE_DIR, MIGKIT_EMULATE and MIGKIT_FAULTS at nvmlInit, so the
 // fixture sets them for this process and restores them afterwards. Tests never load NVIDIA's
 // library.
-#ifndef MIGKIT_NVML_CLIENT_EMULATOR_FIXTURE_H_
-#define MIGKIT_NVML_CLIENT_EMULATOR_FIXTURE_H_
+#ifndef MIGKIT_TESTING_EMULATOR_FIXTURE_H_
+#define MIGKIT_TESTING_EMULATOR_FIXTURE_H_
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -18,7 +18,7 @@
 
 #include "catalog/catalog.h"
 #include "emu/emulated_node.h"
-#include "emu/env.h"
+#include "env/env.h"
 #include "nvml_client/nvml_backend.h"
 #include "nvml_client/nvml_library.h"
 
@@ -85,4 +85,4 @@ class EmulatorFixture : public ::testing::Test {
 
 }  // namespace migkit::nvml_client
 
-#endif  // MIGKIT_NVML_CLIENT_EMULATOR_FIXTURE_H_
+#endif  // MIGKIT_TESTING_EMULATOR_FIXTURE_H_

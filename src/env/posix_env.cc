@@ -13,7 +13,7 @@
 #include <string>
 #include <utility>
 
-#include "emu/env.h"
+#include "env/env.h"
 
 namespace migkit {
 namespace {

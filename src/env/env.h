@@ -1,12 +1,13 @@
-// Env: the emulator's only way to reach the outside world (files, locks, time).
+// Env: migkit's one way to reach the file system, locks and the clock (the emulator, the catalog's
+// MIGKIT_CATALOG files, reconfiguration locks and schedules all go through it).
 //
 // As in LevelDB, everything that touches the operating system goes through this seam, so tests can
 // run the emulator on an in-memory file system (testing/mem_env.h) and inject faults with an
 // EnvWrapper (a write that fails, a lock that times out) without touching the disk.
 //
 // Thread-safety: Env::Default() is safe to use from any thread.
-#ifndef MIGKIT_EMU_ENV_H_
-#define MIGKIT_EMU_ENV_H_
+#ifndef MIGKIT_ENV_ENV_H_
+#define MIGKIT_ENV_ENV_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -122,4 +123,4 @@ class EnvWrapper : public Env {
 
 }  // namespace migkit
 
-#endif  // MIGKIT_EMU_ENV_H_
+#endif  // MIGKIT_ENV_ENV_H_
