@@ -51,9 +51,9 @@ void PopulateNode() {
       nvmlGpuInstance_t gi;
       Check(nvmlDeviceCreateGpuInstance(dev, gip.id, &gi), "nvmlDeviceCreateGpuInstance");
       nvmlComputeInstanceProfileInfo_t cip;
-      Check(nvmlGpuInstanceGetComputeInstanceProfileInfo(gi, NVML_COMPUTE_INSTANCE_PROFILE_1_SLICE,
-                                                         NVML_COMPUTE_INSTANCE_ENGINE_PROFILE_SHARED,
-                                                         &cip),
+      Check(nvmlGpuInstanceGetComputeInstanceProfileInfo(
+                gi, NVML_COMPUTE_INSTANCE_PROFILE_1_SLICE,
+                NVML_COMPUTE_INSTANCE_ENGINE_PROFILE_SHARED, &cip),
             "nvmlGpuInstanceGetComputeInstanceProfileInfo");
       nvmlComputeInstance_t ci;
       Check(nvmlGpuInstanceCreateComputeInstance(gi, cip.id, &ci),
@@ -118,7 +118,8 @@ void BM_GetMemoryInfo(benchmark::State& state) {
 
 void BM_GetMigMemoryInfo(benchmark::State& state) {
   nvmlDevice_t mig;
-  Check(nvmlDeviceGetMigDeviceHandleByIndex(Gpu(3), 5, &mig), "nvmlDeviceGetMigDeviceHandleByIndex");
+  Check(nvmlDeviceGetMigDeviceHandleByIndex(Gpu(3), 5, &mig),
+        "nvmlDeviceGetMigDeviceHandleByIndex");
   nvmlMemory_t memory;
   for (auto _ : state) {
     benchmark::DoNotOptimize(nvmlDeviceGetMemoryInfo(mig, &memory));

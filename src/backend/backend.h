@@ -2,8 +2,8 @@
 //
 // migctl, the planner and the layout applier talk only to a Backend, so the same code drives the
 // emulated node (src/emu) and real GPUs through NVML. Operations mirror NVML's MIG calls and return
-// the driver's errors as Status codes (core/status.h). Only calls named Set*/Reset*/Create*/Destroy*
-// change anything; a Backend never changes a GPU on its own.
+// the driver's errors as Status codes (core/status.h). Only calls named
+// Set*/Reset*/Create*/Destroy* change anything; a Backend never changes a GPU on its own.
 //
 // Thread-safety: a Backend object is used from one thread; separate processes may share the GPUs
 // (the emulator serialises them with a file lock, the driver does so for real GPUs).
@@ -26,11 +26,11 @@ namespace migkit {
 
 /// A snapshot of one GPU.
 struct GpuInfo {
-  int index = 0;                   // NVML device index
-  const GpuModel* model = nullptr; // never null in a snapshot
-  std::string uuid;                // "GPU-..."
-  std::string pci_bus_id;          // "00000000:18:00.0"
-  GpuState state;                  // MIG mode, GIs and CIs
+  int index = 0;                    // NVML device index
+  const GpuModel* model = nullptr;  // never null in a snapshot
+  std::string uuid;                 // "GPU-..."
+  std::string pci_bus_id;           // "00000000:18:00.0"
+  GpuState state;                   // MIG mode, GIs and CIs
   /// MIG device UUIDs keyed by (GI ID, CI ID).
   std::map<std::pair<int, int>, std::string> mig_uuids;
 };
@@ -81,21 +81,28 @@ class Backend {
   virtual Status DestroyComputeInstance(int gpu, int gi_id, int ci_id) = 0;
 
   // Confidential Computing (core/cc.h). A backend without CC support answers kNotSupported.
-  virtual StatusOr<CcReport> CcStatus() { return Status::NotSupported(Describe() + " does not report confidential computing"); }
+  virtual StatusOr<CcReport> CcStatus() {
+    return Status::NotSupported(Describe() + " does not report confidential computing");
+  }
   /// The pending CC mode of one GPU (active after its reset).
   virtual Status SetCcMode(int /*gpu*/, CcMode /*mode*/) { return CcSetNotSupported(); }
   /// The pending Protected PCIe mode of every GPU (active after each GPU's reset).
   virtual Status SetPpcieMode(bool /*on*/) { return CcSetNotSupported(); }
   /// The system-wide GPUs ready state (nvmlSystemSetConfComputeGpusReadyState).
-  virtual Status SetCcReady(bool /*ready*/) { return Status::NotSupported(Describe() + " cannot set the CC ready state"); }
+  virtual Status SetCcReady(bool /*ready*/) {
+    return Status::NotSupported(Describe() + " cannot set the CC ready state");
+  }
   /// The key-rotation threshold (attacker advantage, 50..65).
-  virtual Status SetCcKeyRotationThreshold(std::uint64_t /*value*/) { return Status::NotSupported(Describe() + " cannot set the key rotation threshold"); }
+  virtual Status SetCcKeyRotationThreshold(std::uint64_t /*value*/) {
+    return Status::NotSupported(Describe() + " cannot set the key rotation threshold");
+  }
 
  protected:
   Status CcSetNotSupported() const {
     // The mode is written to the GPU's firmware knobs by NVIDIA's gpu-admin-tools, never through
     // NVML (cc-facts.md §4.1).
-    return Status::NotSupported(Describe() + " cannot change CC modes: NVML has no call for it; "
+    return Status::NotSupported(Describe() +
+                                " cannot change CC modes: NVML has no call for it; "
                                 "real GPUs use NVIDIA's gpu-admin-tools (--set-cc-mode)");
   }
 };

@@ -39,10 +39,15 @@ class ModelParser {
           static_cast<std::uint32_t>(Int(root, "pci_subsystem_id", 0, 0xFFFFFFFFLL));
     }
     const std::string arch = String(root, "architecture");
-    if (arch == "ampere") m.architecture = Architecture::kAmpere;
-    else if (arch == "hopper") m.architecture = Architecture::kHopper;
-    else if (arch == "blackwell") m.architecture = Architecture::kBlackwell;
-    else Fail(root["architecture"], "architecture '" + arch + "' is not one of ampere, hopper, blackwell");
+    if (arch == "ampere")
+      m.architecture = Architecture::kAmpere;
+    else if (arch == "hopper")
+      m.architecture = Architecture::kHopper;
+    else if (arch == "blackwell")
+      m.architecture = Architecture::kBlackwell;
+    else
+      Fail(root["architecture"],
+           "architecture '" + arch + "' is not one of ampere, hopper, blackwell");
     const std::string cc = String(root, "compute_capability");
     const std::vector<std::string> cc_parts = Split(cc, '.');
     if (cc_parts.size() != 2 || !ParseNonNegativeInt(cc_parts[0], &m.cuda_major) ||
@@ -56,16 +61,23 @@ class ModelParser {
     m.placement_units = static_cast<int>(Int(root, "placement_units", 1, 16));
     m.max_gpu_instances = static_cast<int>(Int(root, "max_gpu_instances", 1, 16));
     const std::string mode = String(root, "mode_change");
-    if (mode == "pending-until-reset") m.mode_change = ModeChangeRule::kPendingUntilReset;
-    else if (mode == "immediate") m.mode_change = ModeChangeRule::kImmediate;
-    else Fail(root["mode_change"], "mode_change '" + mode + "' is not pending-until-reset or immediate");
+    if (mode == "pending-until-reset")
+      m.mode_change = ModeChangeRule::kPendingUntilReset;
+    else if (mode == "immediate")
+      m.mode_change = ModeChangeRule::kImmediate;
+    else
+      Fail(root["mode_change"],
+           "mode_change '" + mode + "' is not pending-until-reset or immediate");
     if (root["unconfirmed"]) m.unconfirmed = StringList(root["unconfirmed"], "unconfirmed");
     if (root["notes"]) m.notes = String(root, "notes");
     if (const YAML::Node order = root["auto_placement_order"]) {
-      if (!order.IsMap()) Fail(order, "auto_placement_order must map a placement size to a list of starts");
+      if (!order.IsMap())
+        Fail(order, "auto_placement_order must map a placement size to a list of starts");
       for (const auto& kv : order) {
-        const int size = static_cast<int>(Scalar<long long>(kv.first, "placement size", 1, m.placement_units));
-        m.auto_placement_order[size] = IntList(kv.second, "auto_placement_order", 0, m.placement_units - 1);
+        const int size =
+            static_cast<int>(Scalar<long long>(kv.first, "placement size", 1, m.placement_units));
+        m.auto_placement_order[size] =
+            IntList(kv.second, "auto_placement_order", 0, m.placement_units - 1);
       }
     }
     if (root["confidential_computing"]) m.cc = ParseCc(root["confidential_computing"]);
@@ -84,12 +96,15 @@ class ModelParser {
  private:
   // The `confidential_computing:` block (cc-facts.md §2). Absent: no CC support.
   CcSupport ParseCc(const YAML::Node& n) {
-    if (!n.IsMap()) Fail(n, "confidential_computing must be a mapping of cc, ppcie, nvlink_encryption, min_driver");
+    if (!n.IsMap())
+      Fail(n,
+           "confidential_computing must be a mapping of cc, ppcie, nvlink_encryption, min_driver");
     CheckKeys(n, {"cc", "ppcie", "nvlink_encryption", "min_driver", "early_access_driver"});
     CcSupport c;
     if (n["cc"]) c.cc = Scalar<bool>(n["cc"], "cc", 0, 1);
     if (n["ppcie"]) c.ppcie = Scalar<bool>(n["ppcie"], "ppcie", 0, 1);
-    if (n["nvlink_encryption"]) c.nvlink_encryption = Scalar<bool>(n["nvlink_encryption"], "nvlink_encryption", 0, 1);
+    if (n["nvlink_encryption"])
+      c.nvlink_encryption = Scalar<bool>(n["nvlink_encryption"], "nvlink_encryption", 0, 1);
     if (n["min_driver"]) c.min_driver = String(n, "min_driver");
     if (n["early_access_driver"]) c.early_access_driver = String(n, "early_access_driver");
     if ((c.cc || c.ppcie || c.nvlink_encryption) && c.min_driver.empty()) {
@@ -103,9 +118,8 @@ class ModelParser {
 
   GiProfile ParseProfile(const YAML::Node& n, const GpuModel& m) {
     if (!n.IsMap()) Fail(n, "each GPU instance profile must be a mapping");
-    CheckKeys(n, {"name", "nvml_index", "id", "slices", "placement_size", "instances",
-                  "memory_mib", "sms", "ce", "dec", "enc", "jpeg", "ofa", "p2p", "placements",
-                  "unconfirmed"});
+    CheckKeys(n, {"name", "nvml_index", "id", "slices", "placement_size", "instances", "memory_mib",
+                  "sms", "ce", "dec", "enc", "jpeg", "ofa", "p2p", "placements", "unconfirmed"});
     GiProfile p;
     p.name = String(n, "name");
     p.nvml_index = static_cast<int>(Int(n, "nvml_index", 0, 0x11));
@@ -128,14 +142,17 @@ class ModelParser {
     for (int s : p.placement_starts) {
       if (s % p.placement_size != 0 || s + p.placement_size > m.placement_units) {
         Fail(n["placements"], p.name + ": start " + std::to_string(s) + " with size " +
-                                  std::to_string(p.placement_size) + " is not aligned or leaves the " +
+                                  std::to_string(p.placement_size) +
+                                  " is not aligned or leaves the " +
                                   std::to_string(m.placement_units) + "-unit axis");
       }
     }
     if (n["unconfirmed"]) p.unconfirmed = StringList(n["unconfirmed"], "unconfirmed");
     // The variant suffix decides how media engines are shared (mig-facts.md §3.12).
-    if (p.name.ends_with("+me.all")) p.media = MediaUse::kAll;
-    else if (p.name.ends_with("-me")) p.media = MediaUse::kNone;
+    if (p.name.ends_with("+me.all"))
+      p.media = MediaUse::kAll;
+    else if (p.name.ends_with("-me"))
+      p.media = MediaUse::kNone;
     p.graphics = p.name.find("+gfx") != std::string::npos;
     return p;
   }
@@ -144,11 +161,13 @@ class ModelParser {
     std::set<int> ids, indexes;
     std::set<std::string> names;
     for (const GiProfile& p : m.gi_profiles) {
-      if (!ids.insert(p.id).second) Fail(root, "profile ID " + std::to_string(p.id) + " appears twice");
+      if (!ids.insert(p.id).second)
+        Fail(root, "profile ID " + std::to_string(p.id) + " appears twice");
       if (!indexes.insert(p.nvml_index).second) {
         Fail(root, "NVML index " + std::to_string(p.nvml_index) + " appears twice");
       }
-      if (!names.insert(ToLower(p.name)).second) Fail(root, "profile name " + p.name + " appears twice");
+      if (!names.insert(ToLower(p.name)).second)
+        Fail(root, "profile name " + p.name + " appears twice");
     }
     if (m.FullProfile() == nullptr) {
       Fail(root, "no profile covers all " + std::to_string(m.placement_units) + " placement units");
@@ -157,7 +176,8 @@ class ModelParser {
 
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& msg) const {
     std::string where(source_);
-    if (node.IsDefined() && node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+    if (node.IsDefined() && node.Mark().line >= 0)
+      where += ":" + std::to_string(node.Mark().line + 1);
     throw ParseFailure{where + ": " + msg};
   }
 
@@ -200,7 +220,8 @@ class ModelParser {
   std::string String(const YAML::Node& map, const char* key) const {
     const YAML::Node n = map[key];
     if (!n) Fail(map, std::string("missing key '") + key + "'");
-    if (!n.IsScalar() || n.Scalar().empty()) Fail(n, std::string(key) + " must be a non-empty string");
+    if (!n.IsScalar() || n.Scalar().empty())
+      Fail(n, std::string(key) + " must be a non-empty string");
     return n.Scalar();
   }
 
@@ -218,7 +239,8 @@ class ModelParser {
     if (!n) Fail(n, "missing " + what);
     if (!n.IsSequence()) Fail(n, what + " must be a list of numbers");
     std::vector<int> out;
-    for (const YAML::Node& item : n) out.push_back(static_cast<int>(Scalar<long long>(item, what, lo, hi)));
+    for (const YAML::Node& item : n)
+      out.push_back(static_cast<int>(Scalar<long long>(item, what, lo, hi)));
     return out;
   }
 
@@ -413,18 +435,18 @@ const GpuModel* Catalog::Find(std::string_view name) const {
     // By id or product name, parsing only the file that has it. Exact: no name of a model is a
     // name of another (catalog_test), so the full search below would find the same model.
     for (size_t i = 0; i < models_.size(); ++i) {
-      const bool match =
-          models_[i] != nullptr
-              ? EqualsIgnoreCase(models_[i]->id, wanted) ||
-                    EqualsIgnoreCase(models_[i]->product_name, wanted)
-              : EqualsIgnoreCase(IdOfFile(*pending_[i]), wanted) ||
-                    EqualsIgnoreCase(ProductNameOfFile(*pending_[i]), wanted);
+      const bool match = models_[i] != nullptr
+                             ? EqualsIgnoreCase(models_[i]->id, wanted) ||
+                                   EqualsIgnoreCase(models_[i]->product_name, wanted)
+                             : EqualsIgnoreCase(IdOfFile(*pending_[i]), wanted) ||
+                                   EqualsIgnoreCase(ProductNameOfFile(*pending_[i]), wanted);
       if (match) return ParsedLocked(i);
     }
     ParseAllLocked();
   }
   for (const auto& m : models_) {
-    if (EqualsIgnoreCase(m->id, wanted) || EqualsIgnoreCase(m->product_name, wanted)) return m.get();
+    if (EqualsIgnoreCase(m->id, wanted) || EqualsIgnoreCase(m->product_name, wanted))
+      return m.get();
   }
   for (const auto& m : models_) {
     for (const std::string& a : m->aliases) {

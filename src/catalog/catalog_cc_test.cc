@@ -49,7 +49,8 @@ TEST(CatalogCc, EveryModelMatchesTheFacts) {
     EXPECT_EQ(m->cc.min_driver, r.min_driver);
     EXPECT_EQ(m->cc.early_access_driver, r.early_access);
     for (const char* f : {"cc", "ppcie", "nvlink_encryption", "min_driver"}) {
-      const bool want = std::find(r.unconfirmed.begin(), r.unconfirmed.end(), f) != r.unconfirmed.end();
+      const bool want =
+          std::find(r.unconfirmed.begin(), r.unconfirmed.end(), f) != r.unconfirmed.end();
       EXPECT_EQ(m->IsUnconfirmed(std::string("confidential_computing.") + f), want) << f;
     }
   }

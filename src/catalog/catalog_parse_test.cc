@@ -48,7 +48,8 @@ TEST(CatalogParse, MinimalFileParses) {
 
 TEST(CatalogParse, UnknownKeyNamesLineAndValidKeys) {
   const std::string msg = ParseError(Replace(kMinimal, "memory_mib: 1024\n", "memory_mb: 1024\n"));
-  EXPECT_EQ(msg.rfind("test.yaml:6: unknown key 'memory_mb' (valid: id, product_name", 0), 0u) << msg;
+  EXPECT_EQ(msg.rfind("test.yaml:6: unknown key 'memory_mb' (valid: id, product_name", 0), 0u)
+      << msg;
 }
 
 TEST(CatalogParse, MissingKey) {
@@ -77,14 +78,16 @@ TEST(CatalogParse, MalformedYamlReportsLine) {
 
 TEST(CatalogParse, DuplicateProfileIdIsRejected) {
   std::string text = kMinimal;
-  text += "  - {name: 1g.1gb+me, nvml_index: 7, id: 0, slices: 1, placement_size: 1, instances: 1, "
-          "memory_mib: 1024, sms: 10, ce: 1, dec: 1, enc: 0, jpeg: 1, ofa: 1, placements: [0]}\n";
+  text +=
+      "  - {name: 1g.1gb+me, nvml_index: 7, id: 0, slices: 1, placement_size: 1, instances: 1, "
+      "memory_mib: 1024, sms: 10, ce: 1, dec: 1, enc: 0, jpeg: 1, ofa: 1, placements: [0]}\n";
   EXPECT_EQ(ParseError(text), "test.yaml:1: profile ID 0 appears twice");
 }
 
 TEST(CatalogParse, UserFileOverridesBuiltInModel) {
   Catalog c = Catalog::BuiltIn();
-  StatusOr<GpuModel> m = ParseGpuModel(Replace(kMinimal, "id: TEST-GPU", "id: h100-sxm5-80gb"), "t");
+  StatusOr<GpuModel> m =
+      ParseGpuModel(Replace(kMinimal, "id: TEST-GPU", "id: h100-sxm5-80gb"), "t");
   ASSERT_TRUE(m.ok());
   const size_t before = c.models().size();
   c.Add(*m);
@@ -100,7 +103,9 @@ TEST(CatalogParse, MissingUserPathIsNotFound) {
 }
 
 // The `confidential_computing:` block (cc-facts.md §2; values tested in catalog_cc_test.cc).
-std::string WithCc(const std::string& block) { return std::string(kMinimal) + "confidential_computing:\n" + block; }
+std::string WithCc(const std::string& block) {
+  return std::string(kMinimal) + "confidential_computing:\n" + block;
+}
 
 TEST(CatalogParse, AbsentCcBlockMeansNoCc) {
   StatusOr<GpuModel> m = ParseGpuModel(kMinimal, "t.yaml");
@@ -112,13 +117,15 @@ TEST(CatalogParse, AbsentCcBlockMeansNoCc) {
 TEST(CatalogParse, CcBlockErrorsNameWhatIsWrong) {
   StatusOr<GpuModel> m = ParseGpuModel(WithCc("  cc: true\n"), "t.yaml");
   ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.status().message().find("min_driver is required"), std::string::npos) << m.status().message();
+  EXPECT_NE(m.status().message().find("min_driver is required"), std::string::npos)
+      << m.status().message();
   m = ParseGpuModel(WithCc("  cc: false\n  ppcie: true\n  min_driver: \"1\"\n"), "t.yaml");
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("need cc: true"), std::string::npos) << m.status().message();
   m = ParseGpuModel(WithCc("  cc: maybe\n"), "t.yaml");
   ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.status().message().find("not a valid boolean"), std::string::npos) << m.status().message();
+  EXPECT_NE(m.status().message().find("not a valid boolean"), std::string::npos)
+      << m.status().message();
   m = ParseGpuModel(WithCc("  mig: true\n"), "t.yaml");
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("unknown key 'mig' (valid: cc, ppcie"), std::string::npos)

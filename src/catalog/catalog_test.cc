@@ -1,8 +1,8 @@
 // Pins every built-in GPU model's full table (data/gpus/*.yaml) against mig-facts.md §2-§4.
 //
 // The expected values below were typed from the fact sheet, not generated from the YAML files: the
-// test exists to catch transcription errors in the data. Values the facts mark UNCONFIRMED are pinned
-// too (the data files' best choice) and their `unconfirmed` flags are checked separately.
+// test exists to catch transcription errors in the data. Values the facts mark UNCONFIRMED are
+// pinned too (the data files' best choice) and their `unconfirmed` flags are checked separately.
 #include "catalog/catalog.h"
 
 #include <gtest/gtest.h>
@@ -26,7 +26,7 @@ struct Row {
   int index;  // NVML_GPU_INSTANCE_PROFILE_* value
   int id;     // profile ID
   int slices;
-  int size;   // placement units occupied
+  int size;  // placement units occupied
   int inst;
   std::uint64_t mib;
   int sm, ce, dec, enc, jpeg, ofa;
@@ -152,7 +152,8 @@ TEST(Catalog, A100Sxm4_80gbProfileTable) {
 
 // §2, §3.4 (T8): 4 compute / 4 memory slices, its own IDs; 4g.24gb = 23.44 GiB on driver 535.
 TEST(Catalog, A30_24gbProfileTable) {
-  ExpectModel({"A30-24GB", "NVIDIA A30", 0x20B710DE, kAmpere, 8, 0, 24576, 56, 4, 4, 4, 4, kPending});
+  ExpectModel(
+      {"A30-24GB", "NVIDIA A30", 0x20B710DE, kAmpere, 8, 0, 24576, 56, 4, 4, 4, 4, kPending});
   ExpectProfiles("A30-24GB",
                  {
                      {"1g.6gb", 0, 14, 1, 1, 4, 5952, 14, 1, 1, 0, 0, 0, {0, 1, 2, 3}},
@@ -216,81 +217,76 @@ TEST(Catalog, H100Nvl94gbProfileTable) {
 TEST(Catalog, Gh200_96gbProfileTable) {
   ExpectModel({"GH200-96GB", "NVIDIA H100 96GB", 0x234210DE, kHopper, 9, 0, 98304, 132, 7, 8, 8, 7,
                kImmediate});
-  ExpectProfiles("GH200-96GB",
-                 {
-                     {"1g.12gb", 0, 19, 1, 1, 7, 11264, 16, 1, 1, 0, 1, 0, k1of8},
-                     {"1g.12gb+me", 7, 20, 1, 1, 1, 11264, 16, 1, 1, 0, 1, 1, k1of8},
-                     {"1g.24gb", 9, 15, 1, 2, 4, 23552, 26, 1, 1, 0, 1, 0, k1Dof8},
-                     {"2g.24gb", 1, 14, 2, 2, 3, 23552, 32, 2, 2, 0, 2, 0, k2of8},
-                     {"3g.48gb", 2, 9, 3, 4, 2, 47616, 60, 3, 3, 0, 3, 0, k4of8},
-                     {"4g.48gb", 3, 5, 4, 4, 1, 47616, 64, 4, 4, 0, 4, 0, kOnly0},
-                     {"7g.96gb", 4, 0, 7, 8, 1, 95232, 132, 8, 7, 0, 7, 1, kOnly0},
-                 });
+  ExpectProfiles("GH200-96GB", {
+                                   {"1g.12gb", 0, 19, 1, 1, 7, 11264, 16, 1, 1, 0, 1, 0, k1of8},
+                                   {"1g.12gb+me", 7, 20, 1, 1, 1, 11264, 16, 1, 1, 0, 1, 1, k1of8},
+                                   {"1g.24gb", 9, 15, 1, 2, 4, 23552, 26, 1, 1, 0, 1, 0, k1Dof8},
+                                   {"2g.24gb", 1, 14, 2, 2, 3, 23552, 32, 2, 2, 0, 2, 0, k2of8},
+                                   {"3g.48gb", 2, 9, 3, 4, 2, 47616, 60, 3, 3, 0, 3, 0, k4of8},
+                                   {"4g.48gb", 3, 5, 4, 4, 1, 47616, 64, 4, 4, 0, 4, 0, kOnly0},
+                                   {"7g.96gb", 4, 0, 7, 8, 1, 95232, 132, 8, 7, 0, 7, 1, kOnly0},
+                               });
 }
 
 // §2, §3.8 (mig-parted#120); placements assumed equal to H100's.
 TEST(Catalog, H200_141gbProfileTable) {
   ExpectModel({"H200-141GB", "NVIDIA H200", 0x233510DE, kHopper, 9, 0, 144384, 132, 7, 8, 8, 7,
                kImmediate});
-  ExpectProfiles("H200-141GB",
-                 {
-                     {"1g.18gb", 0, 19, 1, 1, 7, 16384, 16, 1, 1, 0, 1, 0, k1of8},
-                     {"1g.18gb+me", 7, 20, 1, 1, 1, 16384, 16, 1, 1, 0, 1, 1, k1of8},
-                     {"1g.35gb", 9, 15, 1, 2, 4, 33024, 26, 1, 1, 0, 1, 0, k1Dof8},
-                     {"2g.35gb", 1, 14, 2, 2, 3, 33024, 32, 2, 2, 0, 2, 0, k2of8},
-                     {"3g.71gb", 2, 9, 3, 4, 2, 71168, 60, 3, 3, 0, 3, 0, k4of8},
-                     {"4g.71gb", 3, 5, 4, 4, 1, 71168, 64, 4, 4, 0, 4, 0, kOnly0},
-                     {"7g.141gb", 4, 0, 7, 8, 1, 143104, 132, 8, 7, 0, 7, 1, kOnly0},
-                 });
+  ExpectProfiles("H200-141GB", {
+                                   {"1g.18gb", 0, 19, 1, 1, 7, 16384, 16, 1, 1, 0, 1, 0, k1of8},
+                                   {"1g.18gb+me", 7, 20, 1, 1, 1, 16384, 16, 1, 1, 0, 1, 1, k1of8},
+                                   {"1g.35gb", 9, 15, 1, 2, 4, 33024, 26, 1, 1, 0, 1, 0, k1Dof8},
+                                   {"2g.35gb", 1, 14, 2, 2, 3, 33024, 32, 2, 2, 0, 2, 0, k2of8},
+                                   {"3g.71gb", 2, 9, 3, 4, 2, 71168, 60, 3, 3, 0, 3, 0, k4of8},
+                                   {"4g.71gb", 3, 5, 4, 4, 1, 71168, 64, 4, 4, 0, 4, 0, kOnly0},
+                                   {"7g.141gb", 4, 0, 7, 8, 1, 143104, 132, 8, 7, 0, 7, 1, kOnly0},
+                               });
 }
 
 // §2, §3.9 (mig-parted#139): 1g/1g.36gb/2g known (17.50 / 35.25 GiB); 3g/4g/7g UNCONFIRMED.
 TEST(Catalog, Gh200_144gbProfileTable) {
   ExpectModel({"GH200-144GB", "NVIDIA GH200 144G HBM3e", 0x234810DE, kHopper, 9, 0, 147456, 132, 7,
                8, 8, 7, kImmediate});
-  ExpectProfiles("GH200-144GB",
-                 {
-                     {"1g.18gb", 0, 19, 1, 1, 7, 17920, 16, 1, 1, 0, 1, 0, k1of8},
-                     {"1g.18gb+me", 7, 20, 1, 1, 1, 17920, 16, 1, 1, 0, 1, 1, k1of8},
-                     {"1g.36gb", 9, 15, 1, 2, 4, 36096, 26, 1, 1, 0, 1, 0, k1Dof8},
-                     {"2g.36gb", 1, 14, 2, 2, 3, 36096, 32, 2, 2, 0, 2, 0, k2of8},
-                     {"3g.72gb", 2, 9, 3, 4, 2, 72704, 60, 3, 3, 0, 3, 0, k4of8},
-                     {"4g.72gb", 3, 5, 4, 4, 1, 72704, 64, 4, 4, 0, 4, 0, kOnly0},
-                     {"7g.144gb", 4, 0, 7, 8, 1, 145408, 132, 8, 7, 0, 7, 1, kOnly0},
-                 });
+  ExpectProfiles("GH200-144GB", {
+                                    {"1g.18gb", 0, 19, 1, 1, 7, 17920, 16, 1, 1, 0, 1, 0, k1of8},
+                                    {"1g.18gb+me", 7, 20, 1, 1, 1, 17920, 16, 1, 1, 0, 1, 1, k1of8},
+                                    {"1g.36gb", 9, 15, 1, 2, 4, 36096, 26, 1, 1, 0, 1, 0, k1Dof8},
+                                    {"2g.36gb", 1, 14, 2, 2, 3, 36096, 32, 2, 2, 0, 2, 0, k2of8},
+                                    {"3g.72gb", 2, 9, 3, 4, 2, 72704, 60, 3, 3, 0, 3, 0, k4of8},
+                                    {"4g.72gb", 3, 5, 4, 4, 1, 72704, 64, 4, 4, 0, 4, 0, kOnly0},
+                                    {"7g.144gb", 4, 0, 7, 8, 1, 145408, 132, 8, 7, 0, 7, 1, kOnly0},
+                                });
 }
 
 // §2 (S13 driver 580), §3.10: 1g at 20.50 GiB (Mar 2025 driver, T11); 3g/4g/7g MiB and SM from T11,
 // CE from the guide; their IDs and other engines UNCONFIRMED.
 TEST(Catalog, B200ProfileTable) {
-  ExpectModel({"B200", "NVIDIA B200", 0x290110DE, kBlackwell, 10, 0, 183359, 148, 7, 8, 8, 7,
-               kImmediate});
-  ExpectProfiles("B200",
-                 {
-                     {"1g.23gb", 0, 19, 1, 1, 7, 20992, 18, 2, 1, 0, 1, 0, k1of8},
-                     {"1g.23gb+me", 7, 20, 1, 1, 1, 20992, 18, 2, 1, 0, 1, 1, k1of8},
-                     {"1g.45gb", 9, 15, 1, 2, 4, 45312, 30, 2, 1, 0, 1, 0, k1Dof8},
-                     {"2g.45gb", 1, 14, 2, 2, 3, 45312, 36, 4, 2, 0, 2, 0, k2of8},
-                     {"3g.90gb", 2, 9, 3, 4, 2, 91136, 70, 6, 3, 0, 3, 0, k4of8},
-                     {"4g.90gb", 3, 5, 4, 4, 1, 91136, 72, 8, 4, 0, 4, 0, kOnly0},
-                     {"7g.180gb", 4, 0, 7, 8, 1, 182784, 148, 16, 7, 0, 7, 1, kOnly0},
-                 });
+  ExpectModel(
+      {"B200", "NVIDIA B200", 0x290110DE, kBlackwell, 10, 0, 183359, 148, 7, 8, 8, 7, kImmediate});
+  ExpectProfiles("B200", {
+                             {"1g.23gb", 0, 19, 1, 1, 7, 20992, 18, 2, 1, 0, 1, 0, k1of8},
+                             {"1g.23gb+me", 7, 20, 1, 1, 1, 20992, 18, 2, 1, 0, 1, 1, k1of8},
+                             {"1g.45gb", 9, 15, 1, 2, 4, 45312, 30, 2, 1, 0, 1, 0, k1Dof8},
+                             {"2g.45gb", 1, 14, 2, 2, 3, 45312, 36, 4, 2, 0, 2, 0, k2of8},
+                             {"3g.90gb", 2, 9, 3, 4, 2, 91136, 70, 6, 3, 0, 3, 0, k4of8},
+                             {"4g.90gb", 3, 5, 4, 4, 1, 91136, 72, 8, 4, 0, 4, 0, kOnly0},
+                             {"7g.180gb", 4, 0, 7, 8, 1, 182784, 148, 16, 7, 0, 7, 1, kOnly0},
+                         });
 }
 
 // §2 (S13 driver 580.173), §3.11 production boards (22.00 / 45.50 GiB); 3g/4g/7g UNCONFIRMED.
 TEST(Catalog, Gb200ProfileTable) {
   ExpectModel({"GB200", "NVIDIA GB200", 0x294110DE, kBlackwell, 10, 0, 189471, 156, 7, 8, 8, 7,
                kImmediate});
-  ExpectProfiles("GB200",
-                 {
-                     {"1g.23gb", 0, 19, 1, 1, 7, 22528, 18, 2, 1, 0, 1, 0, k1of8},
-                     {"1g.23gb+me", 7, 20, 1, 1, 1, 22528, 18, 2, 1, 0, 1, 1, k1of8},
-                     {"1g.47gb", 9, 15, 1, 2, 4, 46592, 32, 2, 1, 0, 1, 0, k1Dof8},
-                     {"2g.47gb", 1, 14, 2, 2, 3, 46592, 38, 4, 2, 0, 2, 0, k2of8},
-                     {"3g.93gb", 2, 9, 3, 4, 2, 93696, 74, 6, 3, 0, 3, 0, k4of8},
-                     {"4g.93gb", 3, 5, 4, 4, 1, 93696, 76, 8, 4, 0, 4, 0, kOnly0},
-                     {"7g.186gb", 4, 0, 7, 8, 1, 187904, 156, 16, 7, 0, 7, 1, kOnly0},
-                 });
+  ExpectProfiles("GB200", {
+                              {"1g.23gb", 0, 19, 1, 1, 7, 22528, 18, 2, 1, 0, 1, 0, k1of8},
+                              {"1g.23gb+me", 7, 20, 1, 1, 1, 22528, 18, 2, 1, 0, 1, 1, k1of8},
+                              {"1g.47gb", 9, 15, 1, 2, 4, 46592, 32, 2, 1, 0, 1, 0, k1Dof8},
+                              {"2g.47gb", 1, 14, 2, 2, 3, 46592, 38, 4, 2, 0, 2, 0, k2of8},
+                              {"3g.93gb", 2, 9, 3, 4, 2, 93696, 74, 6, 3, 0, 3, 0, k4of8},
+                              {"4g.93gb", 3, 5, 4, 4, 1, 93696, 76, 8, 4, 0, 4, 0, kOnly0},
+                              {"7g.186gb", 4, 0, 7, 8, 1, 187904, 156, 16, 7, 0, 7, 1, kOnly0},
+                          });
 }
 
 // §2, §3.12 (T7, Server Edition): 12-unit placement axis, 1g = 3 units, 2g = 6, 4g = 12.
@@ -576,7 +572,7 @@ TEST(Catalog, AutoPlacementOrders) {
 TEST(Catalog, RtxPro6000MediaVariants) {
   const GpuModel& m = Model("RTX-PRO-6000");
   const std::map<std::string, MediaUse> media = {
-      {"1g.24gb", MediaUse::kDefault},    {"1g.24gb+me", MediaUse::kDefault},
+      {"1g.24gb", MediaUse::kDefault},     {"1g.24gb+me", MediaUse::kDefault},
       {"1g.24gb+gfx", MediaUse::kDefault}, {"1g.24gb+me.all", MediaUse::kAll},
       {"1g.24gb-me", MediaUse::kNone},     {"2g.48gb+me.all", MediaUse::kAll},
       {"2g.48gb-me", MediaUse::kNone},     {"4g.96gb+gfx", MediaUse::kDefault},
@@ -590,18 +586,25 @@ TEST(Catalog, RtxPro6000MediaVariants) {
   }
 }
 
-// ---- UNCONFIRMED flags ---------------------------------------------------------------------------
+// ---- UNCONFIRMED flags
+// ---------------------------------------------------------------------------
 
 // Flags name data-file keys; a misspelt flag would silently flag nothing.
 TEST(Catalog, UnconfirmedFlagsNameRealFields) {
-  const std::set<std::string> profile_keys = {"nvml_index", "id", "slices", "placement_size",
-                                              "instances", "memory_mib", "sms", "ce", "dec", "enc",
-                                              "jpeg", "ofa", "placements"};
-  const std::set<std::string> model_keys = {
-      "product_name", "pci_device_id", "pci_subsystem_id", "memory_mib", "multiprocessors",
-      "compute_capability", "confidential_computing.cc", "confidential_computing.ppcie",
-      "confidential_computing.nvlink_encryption", "confidential_computing.min_driver",
-      "confidential_computing.early_access_driver"};
+  const std::set<std::string> profile_keys = {
+      "nvml_index", "id",  "slices", "placement_size", "instances", "memory_mib", "sms",
+      "ce",         "dec", "enc",    "jpeg",           "ofa",       "placements"};
+  const std::set<std::string> model_keys = {"product_name",
+                                            "pci_device_id",
+                                            "pci_subsystem_id",
+                                            "memory_mib",
+                                            "multiprocessors",
+                                            "compute_capability",
+                                            "confidential_computing.cc",
+                                            "confidential_computing.ppcie",
+                                            "confidential_computing.nvlink_encryption",
+                                            "confidential_computing.min_driver",
+                                            "confidential_computing.early_access_driver"};
   for (const auto& m : Catalog::BuiltIn().models()) {
     SCOPED_TRACE(m->id);
     for (const std::string& f : m->unconfirmed) {
@@ -614,7 +617,8 @@ TEST(Catalog, UnconfirmedFlagsNameRealFields) {
       }
     }
     for (const GiProfile& p : m->gi_profiles) {
-      for (const std::string& f : p.unconfirmed) EXPECT_TRUE(profile_keys.count(f)) << p.name << ": " << f;
+      for (const std::string& f : p.unconfirmed)
+        EXPECT_TRUE(profile_keys.count(f)) << p.name << ": " << f;
     }
   }
 }

@@ -29,10 +29,10 @@ StatusOr<FleetSpec> ParseFleetSpec(std::string_view text, const Catalog& catalog
   for (const std::string& raw : Split(text, ',')) {
     const std::string item = Trim(raw);
     if (item.empty()) {
-      return Status::InvalidArgument(
-          std::string("empty item in ") + (is_node ? "node spec" : "fleet") + " '" +
-          std::string(text) + "'; expected MODEL or NxMODEL separated by commas" +
-          (is_node ? "" : ", e.g. 8xH100-SXM5-80GB,4xA100-SXM4-40GB"));
+      return Status::InvalidArgument(std::string("empty item in ") +
+                                     (is_node ? "node spec" : "fleet") + " '" + std::string(text) +
+                                     "'; expected MODEL or NxMODEL separated by commas" +
+                                     (is_node ? "" : ", e.g. 8xH100-SXM5-80GB,4xA100-SXM4-40GB"));
     }
     int count = 1;
     std::string name = item;

@@ -9,8 +9,8 @@ TEST(FleetSpec, ParsesCountsAliasesAndMixes) {
   const Catalog& c = Catalog::BuiltIn();
   StatusOr<FleetSpec> s = ParseFleetSpec("2xa30-24gb, A100-SXM4-40GB,H100-SXM5-80GB", c);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
-  EXPECT_EQ(s->model_ids, (std::vector<std::string>{"A30-24GB", "A30-24GB", "A100-SXM4-40GB",
-                                                    "H100-SXM5-80GB"}));
+  EXPECT_EQ(s->model_ids,
+            (std::vector<std::string>{"A30-24GB", "A30-24GB", "A100-SXM4-40GB", "H100-SXM5-80GB"}));
   EXPECT_EQ(s->ToString(), "2xA30-24GB,A100-SXM4-40GB,H100-SXM5-80GB");
 }
 
@@ -47,9 +47,9 @@ TEST(FleetSpec, RejectsEmptyItemsAndBadCounts) {
             Status::InvalidArgument("GPU count 0 in '0xA30-24GB' must be between 1 and 64"));
   EXPECT_EQ(ParseFleetSpec("65xA30-24GB", c).status(),
             Status::InvalidArgument("GPU count 65 in '65xA30-24GB' must be between 1 and 64"));
-  EXPECT_EQ(ParseFleetSpec("40xA30-24GB,40xA30-24GB", c).status(),
-            Status::InvalidArgument(
-                "a node has at most 64 GPUs; '40xA30-24GB,40xA30-24GB' has 80"));
+  EXPECT_EQ(
+      ParseFleetSpec("40xA30-24GB,40xA30-24GB", c).status(),
+      Status::InvalidArgument("a node has at most 64 GPUs; '40xA30-24GB,40xA30-24GB' has 80"));
 }
 
 TEST(FleetSpec, ALargerLimitIsAFleetWithItsOwnWording) {

@@ -169,7 +169,8 @@ StatusOr<BackendChoice> ParseBackendChoice(std::string_view value) {
     choice.kind = BackendChoice::Kind::kDirect;
   } else {
     return Status::InvalidArgument(
-        "'" + v + "' is not a backend; use auto, nvml (NVIDIA's libnvidia-ml.so.1), emulator "
+        "'" + v +
+        "' is not a backend; use auto, nvml (NVIDIA's libnvidia-ml.so.1), emulator "
         "(migkit's) or the path of a libnvidia-ml.so.1");
   }
   return choice;
@@ -257,7 +258,8 @@ StatusOr<OpenedBackend> OpenBackend(const Catalog& catalog) {
   StatusOr<std::string> path = FindEmulatorLibrary();
   if (!path.ok()) return path.status();
   const std::string note =
-      why_not.empty() ? "" : "; the NVIDIA driver is present but its NVML is not usable: " + why_not;
+      why_not.empty() ? ""
+                      : "; the NVIDIA driver is present but its NVML is not usable: " + why_not;
   return OpenEmulatorThroughNvml(catalog, *path, nullptr, note);
 }
 

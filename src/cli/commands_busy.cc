@@ -29,7 +29,8 @@ struct BusyArgs {
 
 // Resolves the instance a busy command names: "MIG-..." or a GI ID (with -i naming one GPU).
 ExitCode ResolveInstance(Context* ctx, const BusyArgs& args, std::string* gpu_uuid, int* gi,
-                         std::optional<int>* ci, const std::vector<GpuInfo>& gpus, bool must_exist) {
+                         std::optional<int>* ci, const std::vector<GpuInfo>& gpus,
+                         bool must_exist) {
   if (args.instance.rfind("MIG-", 0) == 0) {
     if (!ctx->gpu_args.empty() || args.ci.has_value()) {
       return ctx->UsageError("give either a MIG UUID or -i GPU GI [--ci CI], not both");
@@ -58,8 +59,8 @@ ExitCode ResolveInstance(Context* ctx, const BusyArgs& args, std::string* gpu_uu
   const GpuInfo& g = gpus[static_cast<size_t>(selected.front())];
   const GpuInstance* found = g.state.FindGpuInstance(id);
   if (must_exist && found == nullptr) {
-    return ctx->UsageError(fmt::format("GPU {} has no GPU instance {} (see `migctl instances -i {}`)",
-                                       g.index, id, g.index));
+    return ctx->UsageError(fmt::format(
+        "GPU {} has no GPU instance {} (see `migctl instances -i {}`)", g.index, id, g.index));
   }
   if (must_exist && args.ci.has_value()) {
     bool ci_found = false;
@@ -83,7 +84,8 @@ ExitCode RunBusyAdd(Context* ctx, const BusyArgs& args) {
   std::vector<GpuInfo> gpus;
   MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
   BusyMark mark;
-  MIGCTL_RETURN_IF_FAILED(ResolveInstance(ctx, args, &mark.gpu_uuid, &mark.gi_id, &mark.ci_id, gpus, true));
+  MIGCTL_RETURN_IF_FAILED(
+      ResolveInstance(ctx, args, &mark.gpu_uuid, &mark.gi_id, &mark.ci_id, gpus, true));
   mark.holder = args.holder;
   const std::int64_t now = Env::Default()->NowMicros();
   mark.created_micros = now;
@@ -106,9 +108,10 @@ ExitCode RunBusyRelease(Context* ctx, const BusyArgs& args) {
   StatusOr<int> removed = store.Remove(uuid, gi, ci, args.holder, Env::Default()->NowMicros());
   if (!removed.ok()) return ctx->FailStatus(removed.status(), "cannot update the busy marks");
   if (*removed == 0) {
-    return ctx->Fail(ExitCode::kFailed, fmt::format("no busy mark on {} GI {}{}{}", uuid, gi,
-                                                    ci.has_value() ? fmt::format(" CI {}", *ci) : "",
-                                                    args.holder.empty() ? "" : " held by " + args.holder));
+    return ctx->Fail(ExitCode::kFailed,
+                     fmt::format("no busy mark on {} GI {}{}{}", uuid, gi,
+                                 ci.has_value() ? fmt::format(" CI {}", *ci) : "",
+                                 args.holder.empty() ? "" : " held by " + args.holder));
   }
   ctx->Out(fmt::format("Released {} busy mark{}\n", *removed, *removed == 1 ? "" : "s"));
   return ExitCode::kOk;
@@ -141,16 +144,17 @@ ExitCode RunBusyList(Context* ctx) {
     for (const BusyMark& m : *marks) {
       std::string gpu, profile, uuid;
       locate(m, &gpu, &profile, &uuid);
-      list.push_back({{"gpu", gpu == "?" ? nlohmann::json() : nlohmann::json(std::stoi(gpu))},
-                      {"gpu_uuid", m.gpu_uuid},
-                      {"gi_id", m.gi_id},
-                      {"ci_id", m.ci_id.has_value() ? nlohmann::json(*m.ci_id) : nlohmann::json()},
-                      {"profile", profile},
-                      {"mig_uuid", uuid.empty() ? nlohmann::json() : nlohmann::json(uuid)},
-                      {"holder", m.holder},
-                      {"since", FormatUtc(m.created_micros)},
-                      {"expires", m.expires_micros.has_value() ? nlohmann::json(FormatUtc(*m.expires_micros))
-                                                               : nlohmann::json()}});
+      list.push_back(
+          {{"gpu", gpu == "?" ? nlohmann::json() : nlohmann::json(std::stoi(gpu))},
+           {"gpu_uuid", m.gpu_uuid},
+           {"gi_id", m.gi_id},
+           {"ci_id", m.ci_id.has_value() ? nlohmann::json(*m.ci_id) : nlohmann::json()},
+           {"profile", profile},
+           {"mig_uuid", uuid.empty() ? nlohmann::json() : nlohmann::json(uuid)},
+           {"holder", m.holder},
+           {"since", FormatUtc(m.created_micros)},
+           {"expires", m.expires_micros.has_value() ? nlohmann::json(FormatUtc(*m.expires_micros))
+                                                    : nlohmann::json()}});
     }
     return ctx->PrintJson({{"marks", list}});
   }
@@ -158,12 +162,14 @@ ExitCode RunBusyList(Context* ctx) {
     ctx->Out("No instance is marked busy.\n");
     return ExitCode::kOk;
   }
-  Table table({"GPU", "GI", "CI", "PROFILE", "HOLDER", "SINCE", "EXPIRES", "MIG UUID"}, {true, true, true});
+  Table table({"GPU", "GI", "CI", "PROFILE", "HOLDER", "SINCE", "EXPIRES", "MIG UUID"},
+              {true, true, true});
   for (const BusyMark& m : *marks) {
     std::string gpu, profile, uuid;
     locate(m, &gpu, &profile, &uuid);
-    table.AddRow({gpu, std::to_string(m.gi_id), m.ci_id.has_value() ? std::to_string(*m.ci_id) : "all",
-                  profile, m.holder.empty() ? "-" : m.holder, FormatUtc(m.created_micros),
+    table.AddRow({gpu, std::to_string(m.gi_id),
+                  m.ci_id.has_value() ? std::to_string(*m.ci_id) : "all", profile,
+                  m.holder.empty() ? "-" : m.holder, FormatUtc(m.created_micros),
                   m.expires_micros.has_value() ? FormatUtc(*m.expires_micros) : "never",
                   uuid.empty() ? "-" : uuid});
   }
@@ -180,8 +186,10 @@ Handler ConfigureBusy(CLI::App* app, Context* ctx) {
   add->add_option("instance", args->instance, "A MIG device UUID, or a GPU instance ID with -i")
       ->required()
       ->type_name("MIG-UUID|GI");
-  add->add_option("--ci", args->ci, "Only this compute instance of the GPU instance")->type_name("CI");
-  add->add_option("--holder", args->holder, "Who holds it: a job ID, a user (free text)")->type_name("TEXT");
+  add->add_option("--ci", args->ci, "Only this compute instance of the GPU instance")
+      ->type_name("CI");
+  add->add_option("--holder", args->holder, "Who holds it: a job ID, a user (free text)")
+      ->type_name("TEXT");
   add->add_option("--for", args->duration, "Let the mark expire after this long (30m, 8h)")
       ->type_name("DURATION");
   AddGpuOption(add, ctx, "the GPU of a GI ID; one GPU");
@@ -193,7 +201,8 @@ Handler ConfigureBusy(CLI::App* app, Context* ctx) {
       ->required()
       ->type_name("MIG-UUID|GI");
   release->add_option("--ci", args->ci, "Only marks on this compute instance")->type_name("CI");
-  release->add_option("--holder", args->holder, "Only marks of this holder (default: any)")->type_name("TEXT");
+  release->add_option("--holder", args->holder, "Only marks of this holder (default: any)")
+      ->type_name("TEXT");
   AddGpuOption(release, ctx, "the GPU of a GI ID; one GPU");
   SetExamples(release, "  migctl busy release MIG-5a1f2c3d-...\n  migctl busy release 3 -i 0");
   CLI::App* list = app->add_subcommand("list", "List busy marks in force.");

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "core/cc.h"
 #include "config/target.h"
+#include "core/cc.h"
 #include "core/strings.h"
 #include "emu/emulated_node.h"
 
@@ -23,16 +23,22 @@ namespace {
 // nvidia-smi conf-compute's words where the facts have them (cc-facts.md §4.2).
 std::string EnvironmentWord(unsigned e) {
   switch (e) {
-    case 1: return "SIM";
-    case 2: return "PRODUCTION";
-    default: return "UNAVAILABLE";
+    case 1:
+      return "SIM";
+    case 2:
+      return "PRODUCTION";
+    default:
+      return "UNAVAILABLE";
   }
 }
 std::string MultiGpuWord(unsigned m) {
   switch (m) {
-    case 1: return "protected-pcie";
-    case 2: return "nvle";
-    default: return "none";
+    case 1:
+      return "protected-pcie";
+    case 2:
+      return "nvle";
+    default:
+      return "none";
   }
 }
 std::string ReadyWord(bool ready) { return ready ? "ready" : "not-ready"; }
@@ -84,23 +90,25 @@ ExitCode RunShow(Context* ctx) {
                             {"cc_capable", g.model->cc.cc},
                             {"cc_mode", CcModeName(c.current)},
                             {"ppcie", c.ppcie_current}};
-      row["cc_mode_pending"] = per_gpu.pending_known ? nlohmann::json(CcModeName(c.pending)) : nlohmann::json();
-      row["ppcie_pending"] = per_gpu.pending_known ? nlohmann::json(c.ppcie_pending) : nlohmann::json();
+      row["cc_mode_pending"] =
+          per_gpu.pending_known ? nlohmann::json(CcModeName(c.pending)) : nlohmann::json();
+      row["ppcie_pending"] =
+          per_gpu.pending_known ? nlohmann::json(c.ppcie_pending) : nlohmann::json();
       rows.push_back(row);
     }
-    nlohmann::json out = {
-        {"gpus", rows},
-        {"system",
-         {{"cc_feature", s.cc_feature == 1},
-          {"environment", EnvironmentWord(s.environment)},
-          {"devtools_mode", s.devtools_mode == 1},
-          {"multi_gpu_mode", MultiGpuWord(s.multi_gpu_mode)},
-          {"cpu_caps", CcCpuCapsName(static_cast<CcCpuCaps>(s.cpu_caps))},
-          {"gpus_cc_capable", s.gpus_caps == 1},
-          {"gpus_ready_state", ReadyWord(v.report.node.ready)},
-          {"key_rotation_threshold", v.report.node.attacker_advantage}}}};
-    out["mig_with_cc"] = v.emulator ? nlohmann::json(MigWithCcPolicyName(v.emulator->node.mig_with_cc))
-                                    : nlohmann::json();
+    nlohmann::json out = {{"gpus", rows},
+                          {"system",
+                           {{"cc_feature", s.cc_feature == 1},
+                            {"environment", EnvironmentWord(s.environment)},
+                            {"devtools_mode", s.devtools_mode == 1},
+                            {"multi_gpu_mode", MultiGpuWord(s.multi_gpu_mode)},
+                            {"cpu_caps", CcCpuCapsName(static_cast<CcCpuCaps>(s.cpu_caps))},
+                            {"gpus_cc_capable", s.gpus_caps == 1},
+                            {"gpus_ready_state", ReadyWord(v.report.node.ready)},
+                            {"key_rotation_threshold", v.report.node.attacker_advantage}}}};
+    out["mig_with_cc"] = v.emulator
+                             ? nlohmann::json(MigWithCcPolicyName(v.emulator->node.mig_with_cc))
+                             : nlohmann::json();
     return ctx->PrintJson(out);
   }
   const auto pending = [&](std::string_view word) {
@@ -114,8 +122,7 @@ ExitCode RunShow(Context* ctx) {
     out += fmt::format("{:<4} {:<17} {:<18} {:<9} {:<9} {:<6} {}\n", i, g.pci_bus_id, g.model->id,
                        g.model->cc.cc ? CcModeName(c.current) : "n/a",
                        g.model->cc.cc ? pending(CcModeName(c.pending)) : "n/a",
-                       c.ppcie_current ? "on" : "off",
-                       pending(c.ppcie_pending ? "on" : "off"));
+                       c.ppcie_current ? "on" : "off", pending(c.ppcie_pending ? "on" : "off"));
   }
   out += fmt::format(
       "CC status: {}\n"
@@ -151,8 +158,7 @@ ExitCode RunSet(Context* ctx, const SetArgs& args) {
     mode = *m;
   }
   if (ppcie && !ctx->gpu_args.empty()) {
-    return ctx->UsageError(
-        "Protected PCIe takes every GPU of the node (cc-facts.md §1); drop -i");
+    return ctx->UsageError("Protected PCIe takes every GPU of the node (cc-facts.md §1); drop -i");
   }
   std::vector<GpuInfo> gpus;
   std::vector<int> selected;
@@ -163,10 +169,13 @@ ExitCode RunSet(Context* ctx, const SetArgs& args) {
   Backend* target = opened->emulator != nullptr ? opened->emulator : opened->backend.get();
   if (ppcie || (mode == CcMode::kOff && ctx->gpu_args.empty())) {
     const Status s = target->SetPpcieMode(ppcie);
-    if (!s.ok()) return ctx->FailStatus(s, ppcie ? "cannot set Protected PCIe mode" : "cannot clear Protected PCIe mode");
+    if (!s.ok())
+      return ctx->FailStatus(
+          s, ppcie ? "cannot set Protected PCIe mode" : "cannot clear Protected PCIe mode");
     if (ppcie) {
-      ctx->Out("PPCIe mode set to on for every GPU. It will be active after GPU reset.\n"
-               "Run `migctl reset --all` to make it effective.\n");
+      ctx->Out(
+          "PPCIe mode set to on for every GPU. It will be active after GPU reset.\n"
+          "Run `migctl reset --all` to make it effective.\n");
       return ExitCode::kOk;
     }
   }
@@ -175,7 +184,8 @@ ExitCode RunSet(Context* ctx, const SetArgs& args) {
     const GpuInfo& g = gpus[static_cast<size_t>(i)];
     const Status s = target->SetCcMode(i, *mode);
     if (!s.ok()) {
-      ctx->Err(fmt::format("Unable to set CC mode for GPU {}: {}\n", g.pci_bus_id, CodeText(s.code())));
+      ctx->Err(
+          fmt::format("Unable to set CC mode for GPU {}: {}\n", g.pci_bus_id, CodeText(s.code())));
       if (!s.message().empty()) ctx->Err("  reason: " + s.message() + "\n");
       if (rc == ExitCode::kOk) rc = ExitCodeFor(s);
       continue;
@@ -262,12 +272,14 @@ ExitCode RunEmulatorCc(Context* ctx, const EmulatorCcArgs& args) {
     cpu = *c;
   }
   if (!UsesEmulator()) {
-    return ctx->Fail(ExitCode::kEnvironment, "`migctl emulator cc` works only on the emulated node");
+    return ctx->Fail(ExitCode::kEnvironment,
+                     "`migctl emulator cc` works only on the emulated node");
   }
   OpenedBackend* opened = nullptr;
   MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
   if (opened->emulator == nullptr) {
-    return ctx->Fail(ExitCode::kEnvironment, "`migctl emulator cc` works only on the emulated node");
+    return ctx->Fail(ExitCode::kEnvironment,
+                     "`migctl emulator cc` works only on the emulated node");
   }
   if (policy || cpu) {
     const Status s = opened->emulator->SetCcNodeSettings(policy, cpu);
@@ -336,8 +348,9 @@ Handler ConfigureCc(CLI::App* app, Context* ctx) {
 
   auto set_args = std::make_shared<SetArgs>();
   CLI::App* set = app->add_subcommand(
-      "set", "Set the CC mode (off, on, devtools) of GPUs, or Protected PCIe (ppcie) of the node; "
-             "pending until `migctl reset`.");
+      "set",
+      "Set the CC mode (off, on, devtools) of GPUs, or Protected PCIe (ppcie) of the node; "
+      "pending until `migctl reset`.");
   set->add_option("mode", set_args->mode, "off, on, devtools, or ppcie (every GPU)")
       ->required()
       ->type_name("MODE");
@@ -387,8 +400,9 @@ Handler ConfigureCc(CLI::App* app, Context* ctx) {
 EmulatorSubcommand ConfigureEmulatorCc(CLI::App* emulator_app, Context* ctx) {
   auto args = std::make_shared<EmulatorCcArgs>();
   CLI::App* app = emulator_app->add_subcommand(
-      "cc", "Show or change the emulated node's CC settings: the MIG-with-CC policy and the CPU's "
-            "CC capability.");
+      "cc",
+      "Show or change the emulated node's CC settings: the MIG-with-CC policy and the CPU's "
+      "CC capability.");
   app->add_option("--mig-with-cc", args->mig_with_cc,
                   "refuse (default: MIG enable / GPU instance creation on a GPU in CC mode fail "
                   "with Not Supported; no driver documents the combination) or allow")

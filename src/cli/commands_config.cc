@@ -61,8 +61,10 @@ ExitCode LoadConfigFile(Context* ctx, const std::string& path, MigConfigFile* fi
 ExitCode ResolveTargets(Context* ctx, const MigConfigFile& file, const std::string& name,
                         const std::vector<GpuInfo>& gpus, std::vector<GpuTarget>* targets) {
   if (name.empty() && file.source == kBuiltinConfigSource) {
-    return ctx->UsageError("choose a built-in config with -c, e.g. -c all-balanced; or give a file "
-                           "with -f (built-in: " + Join(file.Names(), ", ") + ")");
+    return ctx->UsageError(
+        "choose a built-in config with -c, e.g. -c all-balanced; or give a file "
+        "with -f (built-in: " +
+        Join(file.Names(), ", ") + ")");
   }
   StatusOr<const NamedMigConfig*> config = SelectConfig(file, name);
   if (!config.ok()) return ctx->UsageError(config.status().message());
@@ -72,11 +74,13 @@ ExitCode ResolveTargets(Context* ctx, const MigConfigFile& file, const std::stri
   MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
   targets->clear();
   for (GpuTarget& t : *resolved) {
-    if (std::find(selected.begin(), selected.end(), t.gpu) != selected.end()) targets->push_back(std::move(t));
+    if (std::find(selected.begin(), selected.end(), t.gpu) != selected.end())
+      targets->push_back(std::move(t));
   }
   if (targets->empty() && !ctx->json) {
     ctx->Err("note: config " + (*config)->name + " selects none of " +
-             (ctx->gpu_args.empty() ? std::string("this node's GPUs") : std::string("the GPUs given with -i")) +
+             (ctx->gpu_args.empty() ? std::string("this node's GPUs")
+                                    : std::string("the GPUs given with -i")) +
              " (its entries' devices and device-filter match no GPU here)\n");
   }
   return ExitCode::kOk;
@@ -107,12 +111,18 @@ void AddChangeFlags(CLI::App* app, ChangeArgs* args) {
 
 const char* OutcomeName(ApplyOutcome o) {
   switch (o) {
-    case ApplyOutcome::kAlreadyApplied: return "already-applied";
-    case ApplyOutcome::kPlanned: return "planned";
-    case ApplyOutcome::kApplied: return "applied";
-    case ApplyOutcome::kBusy: return "busy";
-    case ApplyOutcome::kFailed: return "failed";
-    case ApplyOutcome::kError: return "error";
+    case ApplyOutcome::kAlreadyApplied:
+      return "already-applied";
+    case ApplyOutcome::kPlanned:
+      return "planned";
+    case ApplyOutcome::kApplied:
+      return "applied";
+    case ApplyOutcome::kBusy:
+      return "busy";
+    case ApplyOutcome::kFailed:
+      return "failed";
+    case ApplyOutcome::kError:
+      return "error";
   }
   return "?";
 }
@@ -123,18 +133,22 @@ nlohmann::json ResultJson(const ApplyResult& r) {
   j["plan"] = PlanJson(r.plan);
   nlohmann::json conflicts = nlohmann::json::array();
   for (const BusyConflict& c : r.conflicts) {
-    conflicts.push_back({{"gpu_uuid", c.mark.gpu_uuid},
-                         {"gi_id", c.mark.gi_id},
-                         {"ci_id", c.mark.ci_id.has_value() ? nlohmann::json(*c.mark.ci_id) : nlohmann::json()},
-                         {"holder", c.mark.holder},
-                         {"step", c.step}});
+    conflicts.push_back(
+        {{"gpu_uuid", c.mark.gpu_uuid},
+         {"gi_id", c.mark.gi_id},
+         {"ci_id", c.mark.ci_id.has_value() ? nlohmann::json(*c.mark.ci_id) : nlohmann::json()},
+         {"holder", c.mark.holder},
+         {"step", c.step}});
   }
   j["busy_conflicts"] = conflicts;
   if (r.outcome == ApplyOutcome::kApplied || r.outcome == ApplyOutcome::kFailed) {
     nlohmann::json rep;
     rep["steps_done"] = r.report.steps_done;
-    rep["failed_step"] = r.report.failed_step.has_value() ? nlohmann::json(*r.report.failed_step + 1) : nlohmann::json();
-    rep["error"] = r.report.error.ok() ? nlohmann::json() : nlohmann::json(r.report.error.ToString());
+    rep["failed_step"] = r.report.failed_step.has_value()
+                             ? nlohmann::json(*r.report.failed_step + 1)
+                             : nlohmann::json();
+    rep["error"] =
+        r.report.error.ok() ? nlohmann::json() : nlohmann::json(r.report.error.ToString());
     rep["rolled_back"] = r.report.rolled_back;
     rep["restored"] = r.report.restored;
     rep["differences"] = r.report.differences;
@@ -148,7 +162,8 @@ nlohmann::json ResultJson(const ApplyResult& r) {
 
 // Runs Apply for `desired` and prints the plan and outcome. `what` names the target for messages
 // ("config all-balanced", "checkpoint cp.json").
-ExitCode RunChange(Context* ctx, const Desired& desired, const ChangeArgs& args, const std::string& what) {
+ExitCode RunChange(Context* ctx, const Desired& desired, const ChangeArgs& args,
+                   const std::string& what) {
   std::int64_t wait_micros = 0;
   if (!ParseWait(args.wait, &wait_micros)) {
     return ctx->UsageError("--wait: '" + args.wait + "' is not a duration such as 30s, 15m or 2h");
@@ -179,7 +194,8 @@ ExitCode RunChange(Context* ctx, const Desired& desired, const ChangeArgs& args,
   format.color = StdoutWantsColor();
   switch (r.outcome) {
     case ApplyOutcome::kError: {
-      const ExitCode code = r.status.code() == Code::kResetRequired ? ExitCode::kFailed : ExitCodeFor(r.status);
+      const ExitCode code =
+          r.status.code() == Code::kResetRequired ? ExitCode::kFailed : ExitCodeFor(r.status);
       if (ctx->json) return code;
       return ctx->Fail(code, "cannot apply " + what + ": " + r.status.ToString());
     }
@@ -200,7 +216,8 @@ ExitCode RunChange(Context* ctx, const Desired& desired, const ChangeArgs& args,
       if (ctx->json) return ExitCode::kFailed;
       ctx->Out(FormatPlan(r.plan, format));
       std::string msg = "refusing to apply " + what + ": the plan destroys busy instances:\n";
-      for (const BusyConflict& c : r.conflicts) msg += "  " + c.mark.ToString() + ": " + c.step + "\n";
+      for (const BusyConflict& c : r.conflicts)
+        msg += "  " + c.mark.ToString() + ": " + c.step + "\n";
       msg += r.waited_micros > 0
                  ? fmt::format("  (still busy after waiting {}s)\n", r.waited_micros / kMicros)
                  : std::string();
@@ -325,14 +342,16 @@ ExitCode RunCheckpoint(Context* ctx, const std::string& path) {
     return ExitCode::kOk;
   }
   const Status s = Env::Default()->WriteFileAtomic(path, text);
-  if (!s.ok()) return ctx->Fail(ExitCode::kEnvironment, "cannot write the checkpoint: " + s.ToString());
+  if (!s.ok())
+    return ctx->Fail(ExitCode::kEnvironment, "cannot write the checkpoint: " + s.ToString());
   int gis = 0, cis = 0;
   for (const CheckpointGpu& g : c.gpus) {
     gis += static_cast<int>(g.state.gpu_instances.size());
-    for (const GpuInstance& gi : g.state.gpu_instances) cis += static_cast<int>(gi.compute_instances.size());
+    for (const GpuInstance& gi : g.state.gpu_instances)
+      cis += static_cast<int>(gi.compute_instances.size());
   }
-  ctx->Out(fmt::format("Saved {} GPU{} ({} GPU instance{}, {} compute instance{}) to {}\n", c.gpus.size(),
-                       c.gpus.size() == 1 ? "" : "s", gis, gis == 1 ? "" : "s", cis,
+  ctx->Out(fmt::format("Saved {} GPU{} ({} GPU instance{}, {} compute instance{}) to {}\n",
+                       c.gpus.size(), c.gpus.size() == 1 ? "" : "s", gis, gis == 1 ? "" : "s", cis,
                        cis == 1 ? "" : "s", path));
   return ExitCode::kOk;
 }
@@ -354,7 +373,8 @@ ExitCode RunRestore(Context* ctx, const std::string& path, const ChangeArgs& arg
   Desired desired;
   desired.exact = true;
   for (const LayoutTarget& t : *targets) {
-    if (std::find(selected.begin(), selected.end(), t.gpu) != selected.end()) desired.layouts.push_back(t);
+    if (std::find(selected.begin(), selected.end(), t.gpu) != selected.end())
+      desired.layouts.push_back(t);
   }
   return RunChange(ctx, desired, args, "checkpoint " + path);
 }
@@ -369,16 +389,17 @@ Handler ConfigureApply(CLI::App* app, Context* ctx) {
   AddGpuOption(app, ctx, "default: every GPU the config selects");
   AddJsonFlag(app, ctx);
   AddVerboseFlag(app, ctx);
-  SetExamples(app,
-              "  migctl apply -c all-balanced --dry-run          # a built-in config: show the plan\n"
-              "  migctl apply -f mig-config.yaml -c custom-config\n"
-              "  migctl apply -f mig-config.yaml -c all-1g.10gb --wait 15m\n"
-              "The file format is mig-parted's (docs/configs.md). Instances the config also wants\n"
-              "stay as they are (same GI ID, placement and MIG UUID); only what must go is destroyed.\n"
-              "Instances marked with `migctl busy` are not destroyed unless --force. If a step\n"
-              "fails, every GPU is rolled back to where it started.\n"
-              "Built-in configs: all-disabled, all-enabled, all-balanced, all-<profile> (e.g.\n"
-              "all-1g.10gb, all-7g.80gb; '+' in a profile becomes '.': all-1g.10gb.me).");
+  SetExamples(
+      app,
+      "  migctl apply -c all-balanced --dry-run          # a built-in config: show the plan\n"
+      "  migctl apply -f mig-config.yaml -c custom-config\n"
+      "  migctl apply -f mig-config.yaml -c all-1g.10gb --wait 15m\n"
+      "The file format is mig-parted's (docs/configs.md). Instances the config also wants\n"
+      "stay as they are (same GI ID, placement and MIG UUID); only what must go is destroyed.\n"
+      "Instances marked with `migctl busy` are not destroyed unless --force. If a step\n"
+      "fails, every GPU is rolled back to where it started.\n"
+      "Built-in configs: all-disabled, all-enabled, all-balanced, all-<profile> (e.g.\n"
+      "all-1g.10gb, all-7g.80gb; '+' in a profile becomes '.': all-1g.10gb.me).");
   return [=]() { return RunApply(ctx, *config, *change); };
 }
 
@@ -399,7 +420,8 @@ Handler ConfigureExport(CLI::App* app, Context* ctx) {
   auto args = std::make_shared<ExportArgs>();
   app->add_option("-o,--output-format", args->format, "yaml or json (default: yaml)")
       ->type_name("FORMAT");
-  app->add_option("-l,--config-label", args->label, "The config's name in the file (default: current)")
+  app->add_option("-l,--config-label", args->label,
+                  "The config's name in the file (default: current)")
       ->type_name("NAME");
   AddGpuOption(app, ctx);
   AddJsonFlag(app, ctx);
@@ -417,18 +439,20 @@ Handler ConfigureCheckpoint(CLI::App* app, Context* ctx) {
       ->required()
       ->type_name("FILE");
   AddVerboseFlag(app, ctx);
-  SetExamples(app,
-              "  migctl checkpoint -f before.json\n"
-              "  migctl restore -f before.json\n"
-              "A checkpoint records the MIG mode and every GPU and compute instance with its ID and\n"
-              "placement, per GPU UUID.");
+  SetExamples(
+      app,
+      "  migctl checkpoint -f before.json\n"
+      "  migctl restore -f before.json\n"
+      "A checkpoint records the MIG mode and every GPU and compute instance with its ID and\n"
+      "placement, per GPU UUID.");
   return [=]() { return RunCheckpoint(ctx, *path); };
 }
 
 Handler ConfigureRestore(CLI::App* app, Context* ctx) {
   auto path = std::make_shared<std::string>();
   auto change = std::make_shared<ChangeArgs>();
-  app->add_option("-f,--checkpoint-file", *path, "A checkpoint written by `migctl checkpoint` ('-' for stdin)")
+  app->add_option("-f,--checkpoint-file", *path,
+                  "A checkpoint written by `migctl checkpoint` ('-' for stdin)")
       ->required()
       ->type_name("FILE");
   AddChangeFlags(app, change.get());

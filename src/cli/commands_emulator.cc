@@ -16,9 +16,9 @@
 #include "core/strings.h"
 #include "emu/device_tree.h"
 #include "emu/emulated_node.h"
-#include "env/env.h"
 #include "emu/event_log.h"
 #include "emu/faults.h"
+#include "env/env.h"
 
 namespace migkit::cli {
 namespace {
@@ -204,11 +204,9 @@ ExitCode RunFaultXid(Context* ctx, const XidArgs& args) {
   if (args.gi.has_value()) {
     const GpuState& s = state->gpus[static_cast<size_t>(gpu)].state;
     const GpuInstance* gi = s.FindGpuInstance(*args.gi);
-    const bool found = gi != nullptr && std::any_of(gi->compute_instances.begin(),
-                                                     gi->compute_instances.end(),
-                                                     [&](const ComputeInstance& c) {
-                                                       return c.id == *args.ci;
-                                                     });
+    const bool found =
+        gi != nullptr && std::any_of(gi->compute_instances.begin(), gi->compute_instances.end(),
+                                     [&](const ComputeInstance& c) { return c.id == *args.ci; });
     if (!found) {
       return ctx->Fail(ExitCode::kFailed,
                        fmt::format("GPU {} has no MIG device GI {} CI {} (see `migctl instances "
@@ -221,9 +219,10 @@ ExitCode RunFaultXid(Context* ctx, const XidArgs& args) {
   }
   const Status s = AppendEvent(opened->emulator->state_dir(), event);
   if (!s.ok()) return ctx->FailStatus(s, "cannot record the event");
-  ctx->Out(fmt::format("Xid {} on {}: delivered to every NVML event set registered for Xid "
-                       "errors on GPU {}\n",
-                       args.xid, where, gpu));
+  ctx->Out(
+      fmt::format("Xid {} on {}: delivered to every NVML event set registered for Xid "
+                  "errors on GPU {}\n",
+                  args.xid, where, gpu));
   return ExitCode::kOk;
 }
 
@@ -271,9 +270,9 @@ Handler ConfigureEmulator(CLI::App* app, Context* ctx) {
   fault->require_subcommand(1);
   CLI::App* add =
       fault->add_subcommand("add", "Add fault rules that every process sees and uses up.");
-  add->add_option("rules", *rules,
-                  "OP[@GPU]=CODE[*N|*always]; OP: " + FaultOpNames() + "; CODE: " +
-                      FaultCodeNames())
+  add->add_option(
+         "rules", *rules,
+         "OP[@GPU]=CODE[*N|*always]; OP: " + FaultOpNames() + "; CODE: " + FaultCodeNames())
       ->required()
       ->type_name("RULE");
   SetExamples(add,

@@ -66,8 +66,8 @@ ExitCode RunStatus(Context* ctx) {
   const bool color = StdoutWantsColor();
   for (size_t n = 0; n < selected.size(); ++n) {
     if (n > 0) ctx->Out("\n");
-    ctx->Out(WithCcLine(RenderStatus(gpus[static_cast<size_t>(selected[n])], color), cc,
-                        selected[n]));
+    ctx->Out(
+        WithCcLine(RenderStatus(gpus[static_cast<size_t>(selected[n])], color), cc, selected[n]));
   }
   return ExitCode::kOk;
 }

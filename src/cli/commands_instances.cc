@@ -141,13 +141,15 @@ ExitCode RunCreateGi(Context* ctx, const CreateGiArgs& args) {
       }
       if (gi->id == Backend::kGoneId) {
         // The create took effect; someone else undid it. Report both, never a failure.
-        ctx->Out(fmt::format("Created a GPU instance on GPU {:2d} using profile MIG {} (ID {:2d}), "
-                             "but another process destroyed it before its ID could be read\n",
-                             gpu.index, request.profile->name, request.profile->id));
+        ctx->Out(
+            fmt::format("Created a GPU instance on GPU {:2d} using profile MIG {} (ID {:2d}), "
+                        "but another process destroyed it before its ID could be read\n",
+                        gpu.index, request.profile->name, request.profile->id));
         if (args.with_ci) {
-          ctx->Err(fmt::format("Failed to create compute instances: no GPU instance to create "
-                               "them in on GPU {:2d}\n",
-                               gpu.index));
+          ctx->Err(
+              fmt::format("Failed to create compute instances: no GPU instance to create "
+                          "them in on GPU {:2d}\n",
+                          gpu.index));
           return ExitCode::kFailed;
         }
         continue;

@@ -116,15 +116,17 @@ ExitCode RunPlan(Context* ctx, const PlanArgs& args) {
   } else {
     return ctx->UsageError("unknown --mode '" + args.mode + "' (valid: auto, exact, fast)");
   }
-  const bool time_limit_given = args.time_limit_option != nullptr && args.time_limit_option->count() > 0;
+  const bool time_limit_given =
+      args.time_limit_option != nullptr && args.time_limit_option->count() > 0;
   // `!(x > 0)` also catches NaN.
   if (time_limit_given && (!(args.time_limit > 0) || args.time_limit > kMaxTimeLimit)) {
-    return ctx->UsageError(fmt::format("--time-limit {}: give a number of seconds from above 0 to {}",
-                                       args.time_limit, kMaxTimeLimit));
+    return ctx->UsageError(
+        fmt::format("--time-limit {}: give a number of seconds from above 0 to {}", args.time_limit,
+                    kMaxTimeLimit));
   }
   options.time_limit_seconds =
       time_limit_given ? args.time_limit
-                           : (options.mode == PlanMode::kExact ? kExactTimeLimit : kAutoTimeLimit);
+                       : (options.mode == PlanMode::kExact ? kExactTimeLimit : kAutoTimeLimit);
   options.replan = args.replan;
   ConfigOptions config;
   config.name = args.config_name;
@@ -138,11 +140,10 @@ ExitCode RunPlan(Context* ctx, const PlanArgs& args) {
   } else {
     return ctx->UsageError("unknown --unused '" + args.unused + "' (valid: empty, disabled, omit)");
   }
-  if (args.gpus_per_node < 0 ||
-      (args.gpus_per_node == 0 && args.gpus_per_node_option != nullptr &&
-       args.gpus_per_node_option->count() > 0)) {
-    return ctx->UsageError(fmt::format("--gpus-per-node {}: must be 1 or more",
-                                       args.gpus_per_node));
+  if (args.gpus_per_node < 0 || (args.gpus_per_node == 0 && args.gpus_per_node_option != nullptr &&
+                                 args.gpus_per_node_option->count() > 0)) {
+    return ctx->UsageError(
+        fmt::format("--gpus-per-node {}: must be 1 or more", args.gpus_per_node));
   }
 
   Demand demand;
@@ -217,9 +218,10 @@ Handler ConfigurePlan(CLI::App* app, Context* ctx) {
                   "rounding and greedy repair, no search (milliseconds for 10,000 GPUs); auto: "
                   "fast, then exact if the fast plan is not proven optimal (default)")
       ->type_name("MODE");
-  args->time_limit_option = app->add_option("--time-limit", args->time_limit,
-                  "Seconds the exact search may take (default: 10 in auto mode, 60 in exact)")
-      ->type_name("SECONDS");
+  args->time_limit_option =
+      app->add_option("--time-limit", args->time_limit,
+                      "Seconds the exact search may take (default: 10 in auto mode, 60 in exact)")
+          ->type_name("SECONDS");
   app->add_option("-o,--output", args->output,
                   "Write the config to FILE and the summary to stdout (default: the config on "
                   "stdout, the summary on stderr)")
@@ -227,10 +229,12 @@ Handler ConfigurePlan(CLI::App* app, Context* ctx) {
   app->add_option("--config-name", args->config_name,
                   "The config's name in the file, for `migctl apply -c` (default: migkit-plan)")
       ->type_name("NAME");
-  args->gpus_per_node_option = app->add_option("--gpus-per-node", args->gpus_per_node,
-                  "Split the fleet into nodes of N GPUs: one config per node, NAME-node<k>, with "
-                  "device indexes within the node (default: the fleet is one node)")
-      ->type_name("N");
+  args->gpus_per_node_option =
+      app->add_option(
+             "--gpus-per-node", args->gpus_per_node,
+             "Split the fleet into nodes of N GPUs: one config per node, NAME-node<k>, with "
+             "device indexes within the node (default: the fleet is one node)")
+          ->type_name("N");
   app->add_option("--unused", args->unused,
                   "What the config says for GPUs the plan leaves unused: empty (MIG on, no "
                   "instances; default), disabled (MIG off), omit (left untouched)")

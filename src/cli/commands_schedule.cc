@@ -31,7 +31,6 @@
 namespace migkit::cli {
 namespace {
 
-
 std::atomic<bool> g_stop{false};
 
 void OnSignal(int) { g_stop.store(true); }
@@ -43,7 +42,8 @@ struct ScheduleArgs {
 };
 
 // The schedule and the config file it names (or the built-ins), with every config name checked.
-ExitCode LoadSchedule(Context* ctx, const std::string& path, Schedule* schedule, MigConfigFile* configs) {
+ExitCode LoadSchedule(Context* ctx, const std::string& path, Schedule* schedule,
+                      MigConfigFile* configs) {
   std::string text;
   Status read = Env::Default()->ReadFile(path, &text);
   if (!read.ok()) return ctx->UsageError("cannot read the schedule: " + read.message());
@@ -88,10 +88,11 @@ ExitCode RunShow(Context* ctx, const ScheduleArgs& args) {
                       {"reason", t.reason}});
     }
     return ctx->PrintJson({{"time_zone", schedule.zone.name()},
-                           {"now", {{"at", FormatUtc(now * kMicros)},
-                                    {"local", FormatInZone(schedule.zone, now)},
-                                    {"config", current},
-                                    {"reason", reason}}},
+                           {"now",
+                            {{"at", FormatUtc(now * kMicros)},
+                             {"local", FormatInZone(schedule.zone, now)},
+                             {"config", current},
+                             {"reason", reason}}},
                            {"next", list}});
   }
   ctx->Out(fmt::format("Schedule {} (time zone {}), configs from {}\n", args.file,
@@ -103,7 +104,8 @@ ExitCode RunShow(Context* ctx, const ScheduleArgs& args) {
   }
   ctx->Out("Next changes:\n");
   for (const ScheduleTransition& t : next) {
-    ctx->Out(fmt::format("  {}  {}  ({})\n", FormatInZone(schedule.zone, t.at), t.config, t.reason));
+    ctx->Out(
+        fmt::format("  {}  {}  ({})\n", FormatInZone(schedule.zone, t.at), t.config, t.reason));
   }
   return ExitCode::kOk;
 }
@@ -115,7 +117,8 @@ ExitCode RunRun(Context* ctx, const ScheduleArgs& args) {
   std::optional<std::int64_t> run_for;
   if (!args.run_for.empty()) {
     std::optional<std::int64_t> d = ParseDuration(args.run_for);
-    if (!d.has_value()) return ctx->UsageError("--for: '" + args.run_for + "' is not a duration such as 30s or 2h");
+    if (!d.has_value())
+      return ctx->UsageError("--for: '" + args.run_for + "' is not a duration such as 30s or 2h");
     run_for = *d;
   }
   OpenedBackend* opened = nullptr;
@@ -160,8 +163,9 @@ ExitCode RunRun(Context* ctx, const ScheduleArgs& args) {
       case ApplyOutcome::kBusy: {
         std::vector<std::string> marks;
         for (const BusyConflict& c : r.conflicts) marks.push_back(c.mark.ToString());
-        return {false, fmt::format("not applied: still busy after {}s: {}; retrying in {}s",
-                                   r.waited_micros / kMicros, Join(marks, "; "), schedule.retry_seconds)};
+        return {false,
+                fmt::format("not applied: still busy after {}s: {}; retrying in {}s",
+                            r.waited_micros / kMicros, Join(marks, "; "), schedule.retry_seconds)};
       }
       case ApplyOutcome::kFailed:
         return {false, "failed and rolled back: " + Trim(r.report.Summary(r.plan)) +
@@ -180,8 +184,8 @@ ExitCode RunRun(Context* ctx, const ScheduleArgs& args) {
   if (run_for.has_value()) options.until_micros = env->NowMicros() + *run_for * kMicros;
   options.stop = [] { return g_stop.load(); };
   const Status s = runner.Run(options);
-  log(fmt::format("{}  schedule {} stopped", FormatInZone(schedule.zone, env->NowMicros() / kMicros),
-                  args.file));
+  log(fmt::format("{}  schedule {} stopped",
+                  FormatInZone(schedule.zone, env->NowMicros() / kMicros), args.file));
   if (!s.ok()) return ctx->FailStatus(s, "schedule run");
   return ExitCode::kOk;
 }
@@ -191,19 +195,23 @@ ExitCode RunRun(Context* ctx, const ScheduleArgs& args) {
 Handler ConfigureSchedule(CLI::App* app, Context* ctx) {
   app->require_subcommand(1);
   auto args = std::make_shared<ScheduleArgs>();
-  CLI::App* show = app->add_subcommand("show", "Show the config in force now and the next changes.");
+  CLI::App* show =
+      app->add_subcommand("show", "Show the config in force now and the next changes.");
   show->add_option("-f,--schedule-file", args->file, "The schedule (docs/schedules.md)")
       ->required()
       ->type_name("FILE");
-  show->add_option("-n,--count", args->count, "How many changes to list (default: 5)")->type_name("N");
+  show->add_option("-n,--count", args->count, "How many changes to list (default: 5)")
+      ->type_name("N");
   AddJsonFlag(show, ctx);
   SetExamples(show, "  migctl schedule show -f /etc/migkit/schedule.yaml -n 10");
   CLI::App* run = app->add_subcommand(
-      "run", "Apply the schedule: each change on time, waiting for busy instances; runs until stopped.");
+      "run",
+      "Apply the schedule: each change on time, waiting for busy instances; runs until stopped.");
   run->add_option("-f,--schedule-file", args->file, "The schedule (docs/schedules.md)")
       ->required()
       ->type_name("FILE");
-  run->add_option("--for", args->run_for, "Stop after this long (e.g. 10s, 8h; default: run until SIGTERM)")
+  run->add_option("--for", args->run_for,
+                  "Stop after this long (e.g. 10s, 8h; default: run until SIGTERM)")
       ->type_name("DURATION");
   SetExamples(run,
               "  migctl schedule run -f /etc/migkit/schedule.yaml\n"

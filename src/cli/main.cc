@@ -61,7 +61,8 @@ constexpr CommandDef kCommands[] = {
      ConfigureBusy},
     {"schedule", "Time-of-day layouts: show the next changes, or run the schedule.",
      ConfigureSchedule},
-    {"plan", "Plan the layouts of a fleet for a workload demand, with a bound on how good they are.",
+    {"plan",
+     "Plan the layouts of a fleet for a workload demand, with a bound on how good they are.",
      ConfigurePlan},
 };
 
@@ -76,7 +77,8 @@ constexpr std::string_view kFooter =
     "8xH100-SXM5-80GB)\n"
     "  MIGKIT_FAULTS     fault rules for this process, e.g. create-gi=in_use\n"
     "  MIGKIT_CATALOG    extra GPU model files (a *.yaml file or a directory)\n"
-    "  MIGKIT_BACKEND    auto (default), nvml, emulator, or /path/to/libnvidia-ml.so.1 (docs/nvml.md)\n"
+    "  MIGKIT_BACKEND    auto (default), nvml, emulator, or /path/to/libnvidia-ml.so.1 "
+    "(docs/nvml.md)\n"
     "  NO_COLOR          disable colour in `migctl status`\n"
     "\n";
 
@@ -139,8 +141,8 @@ int main(int argc, char** argv) {
   // Printed inside each handler: the exception object (and its what()) ends with the handler.
   const auto internal_error = [](const char* what) {
     std::fflush(stdout);
-    std::fprintf(stderr,
-                 "migctl: internal error: %s (a bug; please report it with the command)\n", what);
+    std::fprintf(stderr, "migctl: internal error: %s (a bug; please report it with the command)\n",
+                 what);
     return static_cast<int>(migkit::cli::ExitCode::kInternal);
   };
   try {

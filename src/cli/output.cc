@@ -107,7 +107,8 @@ nlohmann::json GpuInstanceJson(const GpuInfo& gpu, const GpuInstance& gi) {
         {"ci_id", ci.id},
         {"profile", profile != nullptr ? CiProfileName(*gpu.model, *profile, ci.profile_id)
                                        : std::to_string(ci.profile_id)},
-        // Two CI profiles can share a name (0 and 7 in a double-memory 1g GI): the ID tells them apart.
+        // Two CI profiles can share a name (0 and 7 in a double-memory 1g GI): the ID tells them
+        // apart.
         {"profile_id", ci.profile_id},
         {"uuid", uuid != gpu.mig_uuids.end() ? uuid->second : ""},
     });

@@ -6,7 +6,8 @@ namespace {
 std::string Describe(const GpuInfo& gpu) {
   const GpuState& s = gpu.state;
   std::string text = s.mig_current ? "MIG enabled" : "MIG disabled";
-  if (s.mig_pending != s.mig_current) text += s.mig_pending ? " (enable pending)" : " (disable pending)";
+  if (s.mig_pending != s.mig_current)
+    text += s.mig_pending ? " (enable pending)" : " (disable pending)";
   if (!s.mig_current) return text;
   text += ": " + DescribeCounts(*gpu.model, CountsOf(*gpu.model, s));
   int empty = 0;

@@ -31,8 +31,10 @@ mig-configs:
       mig-enabled: true
       mig-devices:
         3g.40gb: 2
-)", "c.yaml"));
-  ASSERT_OK_AND_ASSIGN(std::vector<GpuTarget> targets, ResolveConfig(file, *file.Find("two"), gpus));
+)",
+                                                              "c.yaml"));
+  ASSERT_OK_AND_ASSIGN(std::vector<GpuTarget> targets,
+                       ResolveConfig(file, *file.Find("two"), gpus));
   std::vector<GpuMismatch> m = CheckApplied(gpus, targets);
   ASSERT_EQ(m.size(), 2u);
   EXPECT_EQ(m[0].ToString(),
@@ -48,7 +50,8 @@ mig-configs:
       mig-enabled: true
       mig-devices:
         3g.40gb: 1
-)", "one.yaml"));
+)",
+                                                             "one.yaml"));
   ASSERT_OK_AND_ASSIGN(targets, ResolveConfig(one, *one.Find("one"), gpus));
   m = CheckApplied(gpus, targets);
   ASSERT_EQ(m.size(), 1u);

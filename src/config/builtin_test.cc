@@ -27,10 +27,11 @@ std::vector<GpuInfo> NodeOf(const GpuModel& model, int n) {
 TEST(BuiltinConfigs, HaveTheGpuOperatorsWellKnownNames) {
   const MigConfigFile& file = BuiltinMigConfigs();
   EXPECT_EQ(file.source, "<built-in configs>");
-  for (const char* name : {"all-disabled", "all-enabled", "all-balanced", "all-1g.5gb", "all-1g.10gb",
-                           "all-1g.20gb", "all-2g.20gb", "all-3g.40gb", "all-4g.40gb", "all-7g.80gb",
-                           "all-1g.10gb.me", "all-7g.141gb", "all-1g.23gb", "all-7g.180gb",
-                           "all-1g.6gb", "all-4g.24gb", "all-1g.24gb.me.all", "all-2g.48gb-me"}) {
+  for (const char* name :
+       {"all-disabled", "all-enabled", "all-balanced", "all-1g.5gb", "all-1g.10gb", "all-1g.20gb",
+        "all-2g.20gb", "all-3g.40gb", "all-4g.40gb", "all-7g.80gb", "all-1g.10gb.me",
+        "all-7g.141gb", "all-1g.23gb", "all-7g.180gb", "all-1g.6gb", "all-4g.24gb",
+        "all-1g.24gb.me.all", "all-2g.48gb-me"}) {
     EXPECT_NE(file.Find(name), nullptr) << name;
   }
 }
@@ -52,13 +53,13 @@ TEST(BuiltinConfigs, EveryConfigResolvesOnEveryModel) {
 
 TEST(BuiltinConfigs, AllBalancedIsTwoSmallOneMediumOneLargeOnSevenSliceModels) {
   const MigConfigFile& file = BuiltinMigConfigs();
-  ASSERT_OK_AND_ASSIGN(std::vector<GpuTarget> t,
-                       ResolveConfig(file, *file.Find("all-balanced"),
-                                     NodeOf(TestModel("H100-SXM5-80GB"), 1)));
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<GpuTarget> t,
+      ResolveConfig(file, *file.Find("all-balanced"), NodeOf(TestModel("H100-SXM5-80GB"), 1)));
   ASSERT_EQ(t.size(), 1u);
   EXPECT_EQ(DescribeCounts(*t[0].model, t[0].Counts()), "1g.10gb x2, 2g.20gb, 3g.40gb");
-  ASSERT_OK_AND_ASSIGN(t, ResolveConfig(file, *file.Find("all-balanced"),
-                                        NodeOf(TestModel("A30-24GB"), 1)));
+  ASSERT_OK_AND_ASSIGN(
+      t, ResolveConfig(file, *file.Find("all-balanced"), NodeOf(TestModel("A30-24GB"), 1)));
   EXPECT_EQ(DescribeCounts(*t[0].model, t[0].Counts()), "1g.6gb x2, 2g.12gb");
 }
 
@@ -82,7 +83,8 @@ TEST(ExampleConfigs, ParseAndResolve) {
     text << in.rdbuf();
     ASSERT_OK_AND_ASSIGN(MigConfigFile file, ParseMigConfigFile(text.str(), name));
     for (const NamedMigConfig& config : file.configs) {
-      StatusOr<std::vector<GpuTarget>> t = ResolveConfig(file, config, NodeOf(TestModel(model_id), 8));
+      StatusOr<std::vector<GpuTarget>> t =
+          ResolveConfig(file, config, NodeOf(TestModel(model_id), 8));
       ASSERT_OK(t) << name << " " << config.name << " on " << model_id;
       EXPECT_FALSE(t->empty()) << name << " " << config.name << " selects no " << model_id;
     }

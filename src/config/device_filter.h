@@ -1,10 +1,11 @@
-// DeviceFilter: a `device-filter` item, selecting GPUs by PCI device ID and optionally subsystem ID.
+// DeviceFilter: a `device-filter` item, selecting GPUs by PCI device ID and optionally subsystem
+// ID.
 //
-// mig-parted writes a device ID as the 32-bit "0xDDDDVVVV" (device in the high half, vendor 0x10DE in
-// the low half), the form GpuModel::pci_device_id holds (mig-facts.md §2). Since mig-parted v0.15 an
-// item may add ":0xSSSSVVVV", the subsystem device and vendor, to tell boards with the same chip
-// apart (ecosystem.md §2.1). Matching is exact; a filter with a subsystem ID never matches a model
-// whose subsystem ID is unknown (0 in the catalog).
+// mig-parted writes a device ID as the 32-bit "0xDDDDVVVV" (device in the high half, vendor 0x10DE
+// in the low half), the form GpuModel::pci_device_id holds (mig-facts.md §2). Since mig-parted
+// v0.15 an item may add ":0xSSSSVVVV", the subsystem device and vendor, to tell boards with the
+// same chip apart (ecosystem.md §2.1). Matching is exact; a filter with a subsystem ID never
+// matches a model whose subsystem ID is unknown (0 in the catalog).
 #ifndef MIGKIT_CONFIG_DEVICE_FILTER_H_
 #define MIGKIT_CONFIG_DEVICE_FILTER_H_
 
@@ -19,8 +20,8 @@
 namespace migkit {
 
 struct DeviceFilter {
-  std::uint32_t device_id = 0;                 // 0xDDDDVVVV
-  std::optional<std::uint32_t> subsystem_id;   // 0xSSSSVVVV, when given
+  std::uint32_t device_id = 0;                // 0xDDDDVVVV
+  std::optional<std::uint32_t> subsystem_id;  // 0xSSSSVVVV, when given
 
   /// True when a GPU of `model` is selected by this filter.
   bool Matches(const GpuModel& model) const;

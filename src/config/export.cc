@@ -27,7 +27,8 @@ std::vector<std::pair<std::string, int>> Devices(const GpuInfo& gpu) {
     for (const CiProfile& ci : gpu.model->ComputeProfilesFor(*gi)) {
       if (ci.id == key.second) ci_slices = ci.slices;
     }
-    items.push_back({gi->slices, gi->memory_mib, ci_slices, FormatMigDevice(*gpu.model, *gi, key.second), n});
+    items.push_back(
+        {gi->slices, gi->memory_mib, ci_slices, FormatMigDevice(*gpu.model, *gi, key.second), n});
   }
   std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     if (a.gi_slices != b.gi_slices) return a.gi_slices < b.gi_slices;
@@ -82,7 +83,8 @@ std::string ExportYaml(const std::vector<ExportedEntry>& entries, std::string_vi
   std::string y = "version: v1\nmig-configs:\n  " + std::string(name) + ":\n";
   for (const ExportedEntry& e : entries) {
     for (const std::string& w : e.warnings) y += "    # " + w + "\n";
-    y += "    - devices: " + (e.all_devices ? std::string("all") : "[" + Join(e.devices, ", ") + "]") + "\n";
+    y += "    - devices: " +
+         (e.all_devices ? std::string("all") : "[" + Join(e.devices, ", ") + "]") + "\n";
     y += std::string("      mig-enabled: ") + (e.mig_enabled ? "true" : "false") + "\n";
     if (!e.mig_enabled) continue;
     if (e.mig_devices.empty()) {
@@ -101,8 +103,10 @@ std::string ExportJson(const std::vector<ExportedEntry>& entries, std::string_vi
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const ExportedEntry& e : entries) {
     nlohmann::ordered_json j;
-    if (e.all_devices) j["devices"] = "all";
-    else j["devices"] = e.devices;
+    if (e.all_devices)
+      j["devices"] = "all";
+    else
+      j["devices"] = e.devices;
     j["mig-enabled"] = e.mig_enabled;
     if (e.mig_enabled) {
       nlohmann::ordered_json devices = nlohmann::ordered_json::object();

@@ -95,7 +95,8 @@ TEST(Export, RoundTripsThroughParseAndResolve) {
                          ResolveConfig(file, *file.Find("current"), gpus));
     ASSERT_EQ(targets.size(), 2u) << model->id;
     for (const GpuTarget& t : targets) {
-      EXPECT_TRUE(Satisfies(gpus[static_cast<size_t>(t.gpu)].state, t)) << model->id << "\n" << yaml;
+      EXPECT_TRUE(Satisfies(gpus[static_cast<size_t>(t.gpu)].state, t)) << model->id << "\n"
+                                                                        << yaml;
     }
   }
 }

@@ -26,14 +26,15 @@ std::string Placements(const GiProfile& p) {
 std::string WithArticle(const std::string& model_id) {
   // Letters whose English name starts with a vowel sound ("an H100", "an RTX", "a GB200").
   static const std::string kVowelSound = "AEFHILMNORSX";
-  const bool an = !model_id.empty() && kVowelSound.find(static_cast<char>(
-                                           std::toupper(static_cast<unsigned char>(model_id[0])))) !=
-                                           std::string::npos;
+  const bool an =
+      !model_id.empty() &&
+      kVowelSound.find(static_cast<char>(std::toupper(static_cast<unsigned char>(model_id[0])))) !=
+          std::string::npos;
   return (an ? "an " : "a ") + model_id;
 }
 
-std::optional<std::vector<Placement>> PlaceComputeInstances(const GpuInstance& gi,
-                                                            const std::vector<CiProfile>& to_place) {
+std::optional<std::vector<Placement>> PlaceComputeInstances(
+    const GpuInstance& gi, const std::vector<CiProfile>& to_place) {
   // Larger compute instances first; each tries the placements still free in the GI.
   std::vector<size_t> order(to_place.size());
   std::iota(order.begin(), order.end(), 0);
@@ -73,22 +74,23 @@ std::string ExplainNoFit(const GpuModel& model, const std::vector<PlacedProfile>
   for (const auto& [id, n] : per_profile) {
     const GiProfile* p = model.FindProfileById(id);
     if (n > p->instance_count) {
-      return p->name + ": " + std::to_string(n) + " does not fit " + WithArticle(model.id) + ": at most " +
-             std::to_string(p->instance_count);
+      return p->name + ": " + std::to_string(n) + " does not fit " + WithArticle(model.id) +
+             ": at most " + std::to_string(p->instance_count);
     }
   }
   if (static_cast<int>(all.size()) > model.max_gpu_instances) {
-    return "they make " + std::to_string(all.size()) + " GPU instances and " + WithArticle(model.id) +
-           " holds at most " + std::to_string(model.max_gpu_instances);
+    return "they make " + std::to_string(all.size()) + " GPU instances and " +
+           WithArticle(model.id) + " holds at most " + std::to_string(model.max_gpu_instances);
   }
   if (slices > model.compute_slices) {
-    return "they need " + std::to_string(slices) + " compute slices and " + WithArticle(model.id) + " has " +
-           std::to_string(model.compute_slices);
+    return "they need " + std::to_string(slices) + " compute slices and " + WithArticle(model.id) +
+           " has " + std::to_string(model.compute_slices);
   }
   if (units > model.placement_units) {
-    const char* unit = model.placement_units == model.memory_slices ? "memory slices" : "placement units";
-    return "they need " + std::to_string(units) + " " + unit + " and " + WithArticle(model.id) + " has " +
-           std::to_string(model.placement_units);
+    const char* unit =
+        model.placement_units == model.memory_slices ? "memory slices" : "placement units";
+    return "they need " + std::to_string(units) + " " + unit + " and " + WithArticle(model.id) +
+           " has " + std::to_string(model.placement_units);
   }
   // Enough room in total, but not in the right places: name the constrained profiles.
   std::vector<std::string> hints;
@@ -96,11 +98,13 @@ std::string ExplainNoFit(const GpuModel& model, const std::vector<PlacedProfile>
   for (const GiProfile* p : all) {
     if (std::find(seen.begin(), seen.end(), p->id) != seen.end()) continue;
     seen.push_back(p->id);
-    if (p->placement_starts.size() <= 2) hints.push_back(p->name + " fits only at " + Placements(*p));
+    if (p->placement_starts.size() <= 2)
+      hints.push_back(p->name + " fits only at " + Placements(*p));
   }
   Layout layout;
   for (const GiProfile* p : all) layout.push_back({p, Placement{}});
-  std::string msg = "no placement of " + DescribeProfiles(layout) + " exists on " + WithArticle(model.id);
+  std::string msg =
+      "no placement of " + DescribeProfiles(layout) + " exists on " + WithArticle(model.id);
   if (!fixed.empty()) {
     Layout kept(fixed.begin(), fixed.end());
     msg += " around " + DescribePlacements(kept);

@@ -43,8 +43,9 @@ class ConfigParser {
       Fail(1, "the file is empty; expected 'version: v1' and a 'mig-configs' mapping");
     }
     if (!root.IsMap()) {
-      Fail(root, "expected a mapping with keys 'version' and 'mig-configs' at the top level, found " +
-                     Shown(root));
+      Fail(root,
+           "expected a mapping with keys 'version' and 'mig-configs' at the top level, found " +
+               Shown(root));
     }
     CheckKeys(root, "at the top level", {"version", "mig-configs"});
     const YAML::Node version = root["version"];
@@ -55,15 +56,17 @@ class ConfigParser {
     const YAML::Node configs = root["mig-configs"];
     if (!configs) Fail(root, "missing key 'mig-configs'");
     if (!configs.IsMap()) {
-      Fail(configs, "'mig-configs' must map config names to lists of entries, found " +
-                        Shown(configs));
+      Fail(configs,
+           "'mig-configs' must map config names to lists of entries, found " + Shown(configs));
     }
-    if (configs.size() == 0) Fail(configs, "'mig-configs' is empty; at least one config is required");
+    if (configs.size() == 0)
+      Fail(configs, "'mig-configs' is empty; at least one config is required");
     for (const auto& kv : configs) {
       NamedMigConfig named;
       named.name = kv.first.Scalar();
       named.line = LineOf(kv.first);
-      if (!kv.first.IsScalar() || named.name.empty()) Fail(kv.first, "a config name must be a non-empty string");
+      if (!kv.first.IsScalar() || named.name.empty())
+        Fail(kv.first, "a config name must be a non-empty string");
       const YAML::Node& list = kv.second;
       if (!list.IsSequence()) {
         Fail(list.IsNull() ? kv.first : list,
@@ -80,9 +83,7 @@ class ConfigParser {
   }
 
  private:
-  [[noreturn]] void Fail(int line, const std::string& msg) const {
-    FailAt(source_, line, msg);
-  }
+  [[noreturn]] void Fail(int line, const std::string& msg) const { FailAt(source_, line, msg); }
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& msg) const {
     Fail(LineOf(node), msg);
   }
@@ -113,7 +114,9 @@ class ConfigParser {
     e.line = LineOf(node);
 
     const YAML::Node devices = node["devices"];
-    if (!devices) Fail(node, "missing key 'devices' " + where + "; use 'devices: all' or a list such as [0, 1]");
+    if (!devices)
+      Fail(node,
+           "missing key 'devices' " + where + "; use 'devices: all' or a list such as [0, 1]");
     e.devices_line = KeyLine(node, "devices");
     if (devices.IsScalar()) {
       if (devices.Scalar() != "all") {
@@ -129,12 +132,14 @@ class ConfigParser {
         if (!IsPlainScalar(d) || !ParseNonNegativeInt(d.Scalar(), &index)) {
           Fail(d, "a GPU index in 'devices' must be a non-negative integer, found " + Shown(d));
         }
-        if (!seen.insert(index).second) Fail(d, "GPU index " + std::to_string(index) + " is listed twice in 'devices'");
+        if (!seen.insert(index).second)
+          Fail(d, "GPU index " + std::to_string(index) + " is listed twice in 'devices'");
         e.devices.push_back(index);
       }
     } else {
       Fail(devices.IsNull() ? node : devices,
-           "'devices' must be 'all' or a list of GPU indexes such as [0, 1], found " + Shown(devices));
+           "'devices' must be 'all' or a list of GPU indexes such as [0, 1], found " +
+               Shown(devices));
     }
 
     if (const YAML::Node filter = node["device-filter"]) {
@@ -144,13 +149,16 @@ class ConfigParser {
         items.push_back(filter);
       } else if (filter.IsSequence()) {
         for (const YAML::Node& f : filter) items.push_back(f);
-        if (items.empty()) Fail(filter, "'device-filter' is an empty list; omit it to select every model");
+        if (items.empty())
+          Fail(filter, "'device-filter' is an empty list; omit it to select every model");
       } else {
         Fail(filter.IsNull() ? node : filter,
              "'device-filter' must be a PCI ID string or a list of them, found " + Shown(filter));
       }
       for (const YAML::Node& f : items) {
-        if (!f.IsScalar()) Fail(f, "a 'device-filter' item must be a string such as \"0x233010DE\", found " + Shown(f));
+        if (!f.IsScalar())
+          Fail(f,
+               "a 'device-filter' item must be a string such as \"0x233010DE\", found " + Shown(f));
         StatusOr<DeviceFilter> parsed = ParseDeviceFilter(Trim(f.Scalar()));
         if (!parsed.ok()) Fail(f, "in 'device-filter': " + parsed.status().message());
         e.device_filter.push_back(*parsed);
@@ -170,8 +178,9 @@ class ConfigParser {
     if (mig_devices) {
       e.mig_devices_line = KeyLine(node, "mig-devices");
       if (!mig_devices.IsMap() && !mig_devices.IsNull()) {
-        Fail(mig_devices, "'mig-devices' must map profile names to counts (such as \"1g.10gb\": 7), found " +
-                              Shown(mig_devices));
+        Fail(mig_devices,
+             "'mig-devices' must map profile names to counts (such as \"1g.10gb\": 7), found " +
+                 Shown(mig_devices));
       }
       std::set<std::string> seen;
       bool any_positive = false;
@@ -179,14 +188,14 @@ class ConfigParser {
         for (const auto& kv : mig_devices) {
           ProfileCount pc;
           pc.line = LineOf(kv.first);
-          if (!kv.first.IsScalar()) Fail(kv.first, "a 'mig-devices' key must be a profile name such as 1g.10gb");
+          if (!kv.first.IsScalar())
+            Fail(kv.first, "a 'mig-devices' key must be a profile name such as 1g.10gb");
           StatusOr<MigProfileName> name = ParseMigProfileName(kv.first.Scalar());
           if (!name.ok()) Fail(kv.first, "in 'mig-devices': " + name.status().message());
           pc.profile = *name;
-          const std::string canonical =
-              (name->compute == 0 || name->compute == name->slices)
-                  ? name->gi_name
-                  : std::to_string(name->compute) + "c." + name->gi_name;
+          const std::string canonical = (name->compute == 0 || name->compute == name->slices)
+                                            ? name->gi_name
+                                            : std::to_string(name->compute) + "c." + name->gi_name;
           if (!seen.insert(canonical).second) {
             Fail(kv.first, "'" + kv.first.Scalar() + "' appears twice in 'mig-devices'");
           }
@@ -203,11 +212,13 @@ class ConfigParser {
         Fail(e.mig_devices_line, "'mig-devices' must be empty when 'mig-enabled' is false");
       }
       if (!e.mig_devices.empty() && !any_positive) {
-        Fail(e.mig_devices_line, "every count in 'mig-devices' is 0; use 'mig-devices: {}' for no MIG devices");
+        Fail(e.mig_devices_line,
+             "every count in 'mig-devices' is 0; use 'mig-devices: {}' for no MIG devices");
       }
     } else if (e.mig_enabled) {
-      Fail(node, "missing key 'mig-devices' " + where +
-                     " with 'mig-enabled: true'; use 'mig-devices: {}' for MIG mode without devices");
+      Fail(node,
+           "missing key 'mig-devices' " + where +
+               " with 'mig-enabled: true'; use 'mig-devices: {}' for MIG mode without devices");
     }
     return e;
   }

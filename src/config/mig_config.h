@@ -41,9 +41,9 @@ struct ProfileCount {
 
 /// One entry of a named config: which GPUs it selects and what they should hold.
 struct MigConfigEntry {
-  int line = 0;                     // line of the entry's first key
-  bool all_devices = false;         // `devices: all`
-  std::vector<int> devices;         // `devices: [0, 2]` (when !all_devices)
+  int line = 0;              // line of the entry's first key
+  bool all_devices = false;  // `devices: all`
+  std::vector<int> devices;  // `devices: [0, 2]` (when !all_devices)
   int devices_line = 0;
   std::vector<DeviceFilter> device_filter;  // empty: every model
   int device_filter_line = 0;
@@ -54,7 +54,7 @@ struct MigConfigEntry {
 
 struct NamedMigConfig {
   std::string name;
-  int line = 0;  // line of the name
+  int line = 0;                         // line of the name
   std::vector<MigConfigEntry> entries;  // never empty
 };
 

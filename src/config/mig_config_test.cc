@@ -102,7 +102,9 @@ TEST_P(MigConfigBadFile, GivesTheExactError) {
 INSTANTIATE_TEST_SUITE_P(
     Corpus, MigConfigBadFile,
     ::testing::Values(
-        BadFile{"", "bad.yaml:1: the file is empty; expected 'version: v1' and a 'mig-configs' mapping"},
+        BadFile{
+            "",
+            "bad.yaml:1: the file is empty; expected 'version: v1' and a 'mig-configs' mapping"},
         BadFile{"version: v1\nmig-configs: {a: [\n",
                 "bad.yaml:3: malformed YAML: end of sequence flow not found"},
         BadFile{"- a\n- b\n",
@@ -126,9 +128,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "      mig-device: {}\n",
                 "bad.yaml:6: unknown key 'mig-device' in an entry of 'a'; valid keys: devices, "
                 "device-filter, mig-enabled, mig-devices"},
-        BadFile{"version: v1\nmig-configs:\n  a:\n    - mig-enabled: false\n",
-                "bad.yaml:4: missing key 'devices' in an entry of 'a'; use 'devices: all' or a list "
-                "such as [0, 1]"},
+        BadFile{
+            "version: v1\nmig-configs:\n  a:\n    - mig-enabled: false\n",
+            "bad.yaml:4: missing key 'devices' in an entry of 'a'; use 'devices: all' or a list "
+            "such as [0, 1]"},
         // mig-parted issue #44: a bare index is not a list.
         BadFile{"version: v1\nmig-configs:\n  a:\n    - devices: 7\n      mig-enabled: false\n",
                 "bad.yaml:4: 'devices' must be 'all' or a list of GPU indexes such as [0, 1], "
@@ -136,18 +139,21 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"version: v1\nmig-configs:\n  a:\n    - devices: bogus\n      mig-enabled: false\n",
                 "bad.yaml:4: 'devices' must be 'all' or a list of GPU indexes such as [0, 1], "
                 "found bogus"},
-        BadFile{"version: v1\nmig-configs:\n  a:\n    - devices: [0, x]\n      mig-enabled: false\n",
-                "bad.yaml:4: a GPU index in 'devices' must be a non-negative integer, found x"},
-        BadFile{"version: v1\nmig-configs:\n  a:\n    - devices: [1, 1]\n      mig-enabled: false\n",
-                "bad.yaml:4: GPU index 1 is listed twice in 'devices'"},
+        BadFile{
+            "version: v1\nmig-configs:\n  a:\n    - devices: [0, x]\n      mig-enabled: false\n",
+            "bad.yaml:4: a GPU index in 'devices' must be a non-negative integer, found x"},
+        BadFile{
+            "version: v1\nmig-configs:\n  a:\n    - devices: [1, 1]\n      mig-enabled: false\n",
+            "bad.yaml:4: GPU index 1 is listed twice in 'devices'"},
         BadFile{"version: v1\nmig-configs:\n  a:\n    - devices: all\n      mig-enabled: \"true\"\n"
                 "      mig-devices: {}\n",
                 "bad.yaml:5: 'mig-enabled' must be true or false, found \"true\""},
         BadFile{"version: v1\nmig-configs:\n  a:\n    - devices: all\n      mig-enabled: yes\n",
                 "bad.yaml:5: 'mig-enabled' must be true or false, found yes"},
-        BadFile{"version: v1\nmig-configs:\n  a:\n    - devices: all\n      mig-enabled: true\n",
-                "bad.yaml:4: missing key 'mig-devices' in an entry of 'a' with 'mig-enabled: true'; "
-                "use 'mig-devices: {}' for MIG mode without devices"},
+        BadFile{
+            "version: v1\nmig-configs:\n  a:\n    - devices: all\n      mig-enabled: true\n",
+            "bad.yaml:4: missing key 'mig-devices' in an entry of 'a' with 'mig-enabled: true'; "
+            "use 'mig-devices: {}' for MIG mode without devices"},
         BadFile{"version: v1\nmig-configs:\n  a:\n    - devices: all\n      mig-enabled: false\n"
                 "      mig-devices:\n        1g.10gb: 1\n",
                 "bad.yaml:6: 'mig-devices' must be empty when 'mig-enabled' is false"},

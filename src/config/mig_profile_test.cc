@@ -37,37 +37,43 @@ TEST(MigProfileName, RejectsMalformedNames) {
   EXPECT_EQ(ParseMigProfileName("1g.10").status().message(),
             "'1g.10' is not a MIG profile name; expected [<C>c.]<G>g.<GB>gb with an optional +me, "
             "+me.all, +gfx or -me, such as 1g.10gb, 1g.10gb+me or 1c.3g.40gb");
-  EXPECT_EQ(ParseMigProfileName("4c.3g.40gb").status().message(),
-            "'4c.3g.40gb' asks for a compute instance of 4 slices in a 3-slice GPU instance; C must "
-            "not exceed G in <C>c.<G>g");
+  EXPECT_EQ(
+      ParseMigProfileName("4c.3g.40gb").status().message(),
+      "'4c.3g.40gb' asks for a compute instance of 4 slices in a 3-slice GPU instance; C must "
+      "not exceed G in <C>c.<G>g");
 }
 
 TEST(MigProfile, ResolvesGpuAndComputeInstanceProfiles) {
   const GpuModel& h100 = TestModel("H100-SXM5-80GB");
-  ASSERT_OK_AND_ASSIGN(MigDeviceProfile full, ResolveMigProfile(*ParseMigProfileName("3g.40gb"), h100));
+  ASSERT_OK_AND_ASSIGN(MigDeviceProfile full,
+                       ResolveMigProfile(*ParseMigProfileName("3g.40gb"), h100));
   EXPECT_EQ(full.gi->id, 9);
   EXPECT_EQ(full.ci.slices, 3);
   EXPECT_EQ(full.Name(), "3g.40gb");
 
-  ASSERT_OK_AND_ASSIGN(MigDeviceProfile sub, ResolveMigProfile(*ParseMigProfileName("1c.3g.40gb"), h100));
+  ASSERT_OK_AND_ASSIGN(MigDeviceProfile sub,
+                       ResolveMigProfile(*ParseMigProfileName("1c.3g.40gb"), h100));
   EXPECT_EQ(sub.gi->id, 9);
   EXPECT_EQ(sub.ci.slices, 1);
   EXPECT_EQ(sub.Name(), "1c.3g.40gb");
 
   // "3c.3g.40gb" is the full CI and is named like the GI.
-  ASSERT_OK_AND_ASSIGN(MigDeviceProfile same, ResolveMigProfile(*ParseMigProfileName("3c.3g.40gb"), h100));
+  ASSERT_OK_AND_ASSIGN(MigDeviceProfile same,
+                       ResolveMigProfile(*ParseMigProfileName("3c.3g.40gb"), h100));
   EXPECT_EQ(same.Name(), "3g.40gb");
 
-  ASSERT_OK_AND_ASSIGN(MigDeviceProfile me, ResolveMigProfile(*ParseMigProfileName("1g.10gb+me"), h100));
+  ASSERT_OK_AND_ASSIGN(MigDeviceProfile me,
+                       ResolveMigProfile(*ParseMigProfileName("1g.10gb+me"), h100));
   EXPECT_EQ(me.gi->id, 20);
 }
 
 TEST(MigProfile, NamesWhatIsValidWhenAProfileDoesNotExist) {
   const GpuModel& h100 = TestModel("H100-SXM5-80GB");
-  EXPECT_EQ(ResolveMigProfile(*ParseMigProfileName("3g.20gb"), h100).status().message(),
-            "profile '3g.20gb' does not exist on H100-SXM5-80GB; valid: 1g.10gb, 1g.10gb+me, "
-            "1g.20gb, 1c.2g.20gb, 2g.20gb, 1c.3g.40gb, 2c.3g.40gb, 3g.40gb, 1c.4g.40gb, 2c.4g.40gb, "
-            "4g.40gb, 1c.7g.80gb, 2c.7g.80gb, 3c.7g.80gb, 4c.7g.80gb, 7g.80gb");
+  EXPECT_EQ(
+      ResolveMigProfile(*ParseMigProfileName("3g.20gb"), h100).status().message(),
+      "profile '3g.20gb' does not exist on H100-SXM5-80GB; valid: 1g.10gb, 1g.10gb+me, "
+      "1g.20gb, 1c.2g.20gb, 2g.20gb, 1c.3g.40gb, 2c.3g.40gb, 3g.40gb, 1c.4g.40gb, 2c.4g.40gb, "
+      "4g.40gb, 1c.7g.80gb, 2c.7g.80gb, 3c.7g.80gb, 4c.7g.80gb, 7g.80gb");
   // A 3-slice CI does not exist in a 4g GI (go-nvlib's rule, mig-facts.md §5).
   EXPECT_EQ(ResolveMigProfile(*ParseMigProfileName("3c.4g.40gb"), h100).status().message(),
             "profile '3c.4g.40gb' does not exist on H100-SXM5-80GB: a 4g.40gb GPU instance holds "

@@ -13,7 +13,8 @@ std::string At(const MigConfigFile& file, int line) {
   return file.source + ":" + std::to_string(line) + ": ";
 }
 
-// Whether `entry`'s device-filter (if any) admits `gpu`'s model; `devices` is checked by the caller.
+// Whether `entry`'s device-filter (if any) admits `gpu`'s model; `devices` is checked by the
+// caller.
 bool FilterAdmits(const MigConfigEntry& entry, const GpuInfo& gpu) {
   if (entry.device_filter.empty()) return true;
   for (const DeviceFilter& f : entry.device_filter) {
@@ -24,7 +25,7 @@ bool FilterAdmits(const MigConfigEntry& entry, const GpuInfo& gpu) {
 
 // The fit check with the file position of the item to blame.
 struct FitProblem {
-  int line = 0;          // 0: blame the whole mig-devices block
+  int line = 0;  // 0: blame the whole mig-devices block
   std::string message;
 };
 
@@ -47,7 +48,8 @@ std::optional<FitProblem> FindFitProblem(const GpuTarget& target) {
                                         std::to_string(p->instance_count)};
     }
     std::vector<std::string> asked;
-    for (const MigDeviceCount* d : items) asked.push_back(d->profile.Name() + ": " + std::to_string(d->count));
+    for (const MigDeviceCount* d : items)
+      asked.push_back(d->profile.Name() + ": " + std::to_string(d->count));
     return FitProblem{first.line, Join(asked, ", ") + " need" + (items.size() == 1 ? "s " : " ") +
                                       std::to_string(n) + " " + p->name + " GPU instances and " +
                                       WithArticle(model.id) + " holds at most " +
@@ -74,10 +76,10 @@ StatusOr<std::vector<GpuTarget>> ResolveConfig(const MigConfigFile& file,
     if (entry.all_devices) continue;
     for (int index : entry.devices) {
       if (index < 0 || index >= static_cast<int>(gpus.size())) {
-        const std::string range =
-            gpus.empty() ? "this node has no GPUs"
-            : gpus.size() == 1 ? "this node has only GPU 0"
-                               : "this node has GPUs 0-" + std::to_string(gpus.size() - 1);
+        const std::string range = gpus.empty() ? "this node has no GPUs"
+                                  : gpus.size() == 1
+                                      ? "this node has only GPU 0"
+                                      : "this node has GPUs 0-" + std::to_string(gpus.size() - 1);
         return Status::InvalidArgument(At(file, entry.devices_line) + "GPU index " +
                                        std::to_string(index) + " in 'devices' does not exist; " +
                                        range);

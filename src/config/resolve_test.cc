@@ -30,7 +30,8 @@ StatusOr<std::vector<GpuTarget>> Resolve(const std::string& text, const std::str
 }
 
 // Wraps a single entry's mig-devices block (lines 4-7 of the file) into a config named "c".
-std::string OneEntry(const std::string& devices_block, const std::string& selector = "devices: all") {
+std::string OneEntry(const std::string& devices_block,
+                     const std::string& selector = "devices: all") {
   return "version: v1\nmig-configs:\n  c:\n    - " + selector +
          "\n      mig-enabled: true\n      mig-devices:\n" + devices_block;
 }
@@ -52,10 +53,10 @@ mig-configs:
       devices: all
       mig-enabled: false
 )";
-  ASSERT_OK_AND_ASSIGN(std::vector<GpuTarget> t,
-                       Resolve(text, "mixed",
-                               Node({"H100-SXM5-80GB", "H100-SXM5-80GB", "A100-SXM4-40GB",
-                                     "A30-24GB"})));
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<GpuTarget> t,
+      Resolve(text, "mixed",
+              Node({"H100-SXM5-80GB", "H100-SXM5-80GB", "A100-SXM4-40GB", "A30-24GB"})));
   ASSERT_EQ(t.size(), 3u);  // the A30 is selected by no entry and left alone
   EXPECT_EQ(t[0].gpu, 0);
   EXPECT_EQ(t[0].gis.size(), 7u);
@@ -68,10 +69,9 @@ mig-configs:
 }
 
 TEST(ResolveConfig, PacksComputeInstancesLikeMigParted) {
-  ASSERT_OK_AND_ASSIGN(
-      std::vector<GpuTarget> t,
-      Resolve(OneEntry("        1c.3g.40gb: 4\n        2c.3g.40gb: 1\n"), "c",
-              Node({"H100-SXM5-80GB"})));
+  ASSERT_OK_AND_ASSIGN(std::vector<GpuTarget> t,
+                       Resolve(OneEntry("        1c.3g.40gb: 4\n        2c.3g.40gb: 1\n"), "c",
+                               Node({"H100-SXM5-80GB"})));
   ASSERT_EQ(t.size(), 1u);
   // Largest first: the 2c opens a 3g GI and takes a 1c with it; the remaining three 1c fill a
   // second 3g GI.
@@ -81,8 +81,7 @@ TEST(ResolveConfig, PacksComputeInstancesLikeMigParted) {
   EXPECT_EQ(t[0].gis[0].cis[0].name, "2c.3g.40gb");
   EXPECT_EQ(t[0].gis[0].cis[1].name, "1c.3g.40gb");
   ASSERT_EQ(t[0].gis[1].cis.size(), 3u);
-  EXPECT_EQ(DescribeCounts(*t[0].model, t[0].Counts()),
-            "1c.3g.40gb x4, 2c.3g.40gb");
+  EXPECT_EQ(DescribeCounts(*t[0].model, t[0].Counts()), "1c.3g.40gb x4, 2c.3g.40gb");
 }
 
 struct BadResolve {
@@ -128,7 +127,8 @@ INSTANTIATE_TEST_SUITE_P(
                    "c.yaml:6: these mig-devices do not fit GPU 0: they need 12 memory slices and "
                    "an H100-SXM5-80GB has 8"},
         BadResolve{OneEntry("        4g.40gb: 1\n        1g.20gb: 1\n        2g.20gb: 1\n"
-                            "        1g.10gb+me: 1\n", "devices: [0]"),
+                            "        1g.10gb+me: 1\n",
+                            "devices: [0]"),
                    "c.yaml:6: these mig-devices do not fit GPU 0: they need 8 compute slices and "
                    "an H100-SXM5-80GB has 7"}));
 

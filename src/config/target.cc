@@ -21,12 +21,13 @@ std::vector<GiTemplate> PackMigDevices(const GpuModel& /*model*/,
   for (const MigDeviceCount& d : devices) {
     for (int i = 0; i < d.count; ++i) flat.push_back(&d.profile);
   }
-  std::stable_sort(flat.begin(), flat.end(), [](const MigDeviceProfile* a, const MigDeviceProfile* b) {
-    if (a->gi->slices != b->gi->slices) return a->gi->slices > b->gi->slices;
-    if (a->ci.slices != b->ci.slices) return a->ci.slices > b->ci.slices;
-    if (a->gi->name != b->gi->name) return a->gi->name < b->gi->name;
-    return a->ci.name < b->ci.name;
-  });
+  std::stable_sort(flat.begin(), flat.end(),
+                   [](const MigDeviceProfile* a, const MigDeviceProfile* b) {
+                     if (a->gi->slices != b->gi->slices) return a->gi->slices > b->gi->slices;
+                     if (a->ci.slices != b->ci.slices) return a->ci.slices > b->ci.slices;
+                     if (a->gi->name != b->gi->name) return a->gi->name < b->gi->name;
+                     return a->ci.name < b->ci.name;
+                   });
   std::vector<GiTemplate> out;
   for (const MigDeviceProfile* d : flat) {
     if (!out.empty() && out.back().profile->id == d->gi->id) {

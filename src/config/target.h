@@ -41,7 +41,7 @@ struct GiTemplate {
 using DeviceCounts = std::map<std::pair<int, int>, int>;
 
 struct GpuTarget {
-  int gpu = 0;               // GPU index
+  int gpu = 0;  // GPU index
   const GpuModel* model = nullptr;
   bool mig_enabled = false;
   std::vector<MigDeviceCount> devices;  // the config's items with count > 0

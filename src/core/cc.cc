@@ -17,8 +17,8 @@ StatusOr<E> ParseWord(std::string_view text, const std::array<std::pair<E, const
     if (EqualsIgnoreCase(text, word)) return value;
     valid.push_back(word);
   }
-  return Status::InvalidArgument(std::string(what) + " '" + std::string(text) +
-                                 "' is not one of " + Join(valid, ", "));
+  return Status::InvalidArgument(std::string(what) + " '" + std::string(text) + "' is not one of " +
+                                 Join(valid, ", "));
 }
 
 template <typename E, size_t N>
@@ -71,7 +71,8 @@ bool CcActive(const GpuCcState& cc) { return cc.current != CcMode::kOff || cc.pp
 
 Status SetPendingCcMode(const GpuModel& model, GpuCcState* cc, CcMode mode) {
   if (!model.cc.cc && mode != CcMode::kOff) {
-    return Status::NotSupported(model.id + " has no confidential computing mode (models with one: " +
+    return Status::NotSupported(model.id +
+                                " has no confidential computing mode (models with one: " +
                                 "H100, H200, B200, RTX PRO 6000 Blackwell Server Edition)");
   }
   cc->pending = mode;
@@ -171,10 +172,9 @@ Status SetCcAttackerAdvantage(const std::vector<CcGpu>& gpus, NodeCcState* node,
                               std::uint64_t value) {
   if (!AnyActive(gpus)) return NoCcMode();
   if (value < kCcAttackerAdvantageMin || value > kCcAttackerAdvantageMax) {
-    return Status::InvalidArgument("key rotation threshold (attacker advantage) " +
-                                   std::to_string(value) + " is outside " +
-                                   std::to_string(kCcAttackerAdvantageMin) + ".." +
-                                   std::to_string(kCcAttackerAdvantageMax));
+    return Status::InvalidArgument(
+        "key rotation threshold (attacker advantage) " + std::to_string(value) + " is outside " +
+        std::to_string(kCcAttackerAdvantageMin) + ".." + std::to_string(kCcAttackerAdvantageMax));
   }
   if (node->ready) {
     return Status::InvalidState(

@@ -4,7 +4,8 @@
 //
 // What is modelled (cc-facts.md §1, §4, §5.4):
 //  - each GPU has a current and a pending CC mode (off / on / devtools) and a current and pending
-//    Protected PCIe (PPCIe) bit; a set changes only the pending value, a GPU reset makes it current;
+//    Protected PCIe (PPCIe) bit; a set changes only the pending value, a GPU reset makes it
+//    current;
 //  - CC and PPCIe exclude each other: setting one clears the other's pending value, as
 //    gpu-admin-tools does with its knobs (C5);
 //  - PPCIe is set node-wide (every GPU of the HGX board into one CVM, D5), but each GPU applies it
@@ -57,8 +58,15 @@ std::string_view MigWithCcPolicyName(MigWithCcPolicy policy);  // "refuse", "all
 StatusOr<MigWithCcPolicy> ParseMigWithCcPolicy(std::string_view text);
 
 /// NVML_CC_SYSTEM_CPU_CAPS_* (cc-facts.md §5.1): the CVM's CPU TEE as the emulated host reports it.
-enum class CcCpuCaps : unsigned { kNone = 0, kAmdSev = 1, kIntelTdx = 2, kAmdSevSnp = 3, kAmdSnpVtom = 4 };
-std::string_view CcCpuCapsName(CcCpuCaps caps);  // "none", "amd-sev", "intel-tdx", "amd-sev-snp", "amd-snp-vtom"
+enum class CcCpuCaps : unsigned {
+  kNone = 0,
+  kAmdSev = 1,
+  kIntelTdx = 2,
+  kAmdSevSnp = 3,
+  kAmdSnpVtom = 4
+};
+std::string_view CcCpuCapsName(
+    CcCpuCaps caps);  // "none", "amd-sev", "intel-tdx", "amd-sev-snp", "amd-snp-vtom"
 StatusOr<CcCpuCaps> ParseCcCpuCaps(std::string_view text);
 
 /// Key-rotation threshold limits (NVML_CC_KEY_ROTATION_THRESHOLD_ATTACKER_ADVANTAGE_MIN/MAX from

@@ -10,9 +10,9 @@
 //   * SMs are the GI's SMs scaled by C/G (exact on every A100 table; DERIVED elsewhere);
 //   * a double-memory 1g GI (NVML_GPU_INSTANCE_PROFILE_1_SLICE_REV2) offers its one compute slice
 //     as two CI profiles: 7 (1_SLICE_REV1), the default that `-cgi 15 -C` creates on H100 and GH200
-//     (§5, T6, T10), and 0 (1_SLICE), which go-nvlib (mig-parted, the GPU operator) and NVIDIA's DRA
-//     driver create there and which real GPUs accept (issue 8). Both sit at 0:1, so they share the
-//     slot: the GI holds one or the other.
+//     (§5, T6, T10), and 0 (1_SLICE), which go-nvlib (mig-parted, the GPU operator) and NVIDIA's
+//     DRA driver create there and which real GPUs accept (issue 8). Both sit at 0:1, so they share
+//     the slot: the GI holds one or the other.
 #include <algorithm>
 #include <bit>
 
@@ -24,13 +24,20 @@ namespace {
 
 int CiProfileIdForSlices(int slices) {
   switch (slices) {
-    case 1: return kCiProfile1Slice;
-    case 2: return kCiProfile2Slice;
-    case 3: return kCiProfile3Slice;
-    case 4: return kCiProfile4Slice;
-    case 6: return kCiProfile6Slice;
-    case 7: return kCiProfile7Slice;
-    case 8: return kCiProfile8Slice;
+    case 1:
+      return kCiProfile1Slice;
+    case 2:
+      return kCiProfile2Slice;
+    case 3:
+      return kCiProfile3Slice;
+    case 4:
+      return kCiProfile4Slice;
+    case 6:
+      return kCiProfile6Slice;
+    case 7:
+      return kCiProfile7Slice;
+    case 8:
+      return kCiProfile8Slice;
   }
   return -1;
 }

@@ -32,9 +32,8 @@ const PlacedProfile* MediaConflict(const GiProfile& profile,
 }
 
 std::string InstanceLimitMessage(const GpuModel& model, const GiProfile& profile) {
-  return profile.name + " allows at most " + std::to_string(profile.instance_count) +
-         " instance" + (profile.instance_count == 1 ? "" : "s") + " on " + model.id +
-         " and that many exist";
+  return profile.name + " allows at most " + std::to_string(profile.instance_count) + " instance" +
+         (profile.instance_count == 1 ? "" : "s") + " on " + model.id + " and that many exist";
 }
 
 std::string PlacementList(const std::vector<Placement>& ps) {
@@ -77,16 +76,15 @@ Status CheckPlacement(const GpuModel& model, const GiProfile& profile, Placement
     return Status::InsufficientResources(InstanceLimitMessage(model, profile));
   }
   if (const PlacedProfile* c = MediaConflict(profile, existing)) {
-    return Status::InsufficientResources(
-        profile.name + " cannot coexist with " + c->profile->name + " at " +
-        c->placement.ToString() + " (a +me.all instance takes every media engine; only -me "
-        "profiles may share the GPU with it)");
+    return Status::InsufficientResources(profile.name + " cannot coexist with " + c->profile->name +
+                                         " at " + c->placement.ToString() +
+                                         " (a +me.all instance takes every media engine; only -me "
+                                         "profiles may share the GPU with it)");
   }
   for (const PlacedProfile& e : existing) {
     if (p.Mask() & e.placement.Mask()) {
-      return Status::InsufficientResources(profile.name + " at " + p.ToString() +
-                                           " overlaps " + e.profile->name + " at " +
-                                           e.placement.ToString());
+      return Status::InsufficientResources(profile.name + " at " + p.ToString() + " overlaps " +
+                                           e.profile->name + " at " + e.placement.ToString());
     }
   }
   return Status::Ok();

@@ -34,7 +34,8 @@ struct PlacedProfile {
 /// 12-unit axis (sizes 12, 6, 3). Returns -1 if `p` is not aligned to its size.
 int GpuInstanceIdFor(const GpuModel& model, Placement p);
 
-/// Every placement of `profile`, regardless of occupancy (nvmlDeviceGetGpuInstancePossiblePlacements).
+/// Every placement of `profile`, regardless of occupancy
+/// (nvmlDeviceGetGpuInstancePossiblePlacements).
 std::vector<Placement> PossiblePlacements(const GiProfile& profile);
 
 /// The union of the units occupied by `instances`.
@@ -57,8 +58,8 @@ StatusOr<Placement> AutoPlacement(const GpuModel& model, const GiProfile& profil
                                   const std::vector<PlacedProfile>& existing);
 
 /// How many more GIs of `profile` could be created now (nvmlDeviceGetGpuInstanceRemainingCapacity):
-/// the number of free, pairwise disjoint placements, capped by the instance limit. All placements of
-/// one profile are disjoint, so this is also the maximum number of additional instances.
+/// the number of free, pairwise disjoint placements, capped by the instance limit. All placements
+/// of one profile are disjoint, so this is also the maximum number of additional instances.
 int RemainingCapacity(const GpuModel& model, const GiProfile& profile,
                       const std::vector<PlacedProfile>& existing);
 
@@ -82,9 +83,9 @@ bool CreateBefore(const GiProfile& a, const GiProfile& b);
 /// each tries its starts by AutoPlacementRank, so the answer is the placement the driver would most
 /// likely have chosen itself. The space is tiny (at most 7 GIs on 8 or 12 units), so plain
 /// backtracking finds a placement whenever one exists.
-std::optional<std::vector<Placement>> PlaceGpuInstances(const GpuModel& model,
-                                                        const std::vector<PlacedProfile>& fixed,
-                                                        const std::vector<const GiProfile*>& to_place);
+std::optional<std::vector<Placement>> PlaceGpuInstances(
+    const GpuModel& model, const std::vector<PlacedProfile>& fixed,
+    const std::vector<const GiProfile*>& to_place);
 
 }  // namespace migkit
 

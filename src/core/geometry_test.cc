@@ -51,7 +51,6 @@ std::vector<const GiProfile*> Profiles(const GpuModel& m, std::vector<int> ids) 
   return out;
 }
 
-
 // --- GI IDs (swizzId), mig-facts.md §4.2 ---------------------------------------------------------
 
 TEST(Geometry, GpuInstanceIdsOn8UnitAxis) {
@@ -489,9 +488,11 @@ TEST(Geometry, ExplainNoPlacementOfInstanceLimit) {
 }
 
 TEST(PlaceGpuInstances, PlacesNvidiasFailingOrderWithoutHelp) {
-  // `-cgi 19,19,14,9` fails with automatic placement (mig-facts.md §4.3); an explicit search does not.
+  // `-cgi 19,19,14,9` fails with automatic placement (mig-facts.md §4.3); an explicit search does
+  // not.
   const GpuModel& h100 = TestModel("H100-SXM5-80GB");
-  std::optional<std::vector<Placement>> p = PlaceGpuInstances(h100, {}, Profiles(h100, {k1g, k1g, k2g, k3g}));
+  std::optional<std::vector<Placement>> p =
+      PlaceGpuInstances(h100, {}, Profiles(h100, {k1g, k1g, k2g, k3g}));
   ASSERT_TRUE(p.has_value());
   std::vector<PlacedProfile> placed;
   const std::vector<const GiProfile*> profiles = Profiles(h100, {k1g, k1g, k2g, k3g});

@@ -67,9 +67,9 @@ Status SetMigMode(const GpuModel& model, GpuState* state, bool enable, Status* a
   if (model.mode_change == ModeChangeRule::kImmediate) {
     state->mig_current = enable;
   } else if (state->mig_current != enable) {
-    *activation = Status::ResetRequired(
-        std::string("MIG mode is pending ") + (enable ? "enable" : "disable") + " on this " +
-        model.id + "; reset the GPU to make it effective");
+    *activation = Status::ResetRequired(std::string("MIG mode is pending ") +
+                                        (enable ? "enable" : "disable") + " on this " + model.id +
+                                        "; reset the GPU to make it effective");
   }
   return Status::Ok();
 }
@@ -101,9 +101,8 @@ StatusOr<GpuInstance> CreateGpuInstance(const GpuModel& model, GpuState* state, 
   gi.id = GpuInstanceIdFor(model, placement);
   gi.profile_id = profile_id;
   gi.placement = placement;
-  auto pos = std::lower_bound(
-      state->gpu_instances.begin(), state->gpu_instances.end(), gi.id,
-      [](const GpuInstance& a, int id) { return a.id < id; });
+  auto pos = std::lower_bound(state->gpu_instances.begin(), state->gpu_instances.end(), gi.id,
+                              [](const GpuInstance& a, int id) { return a.id < id; });
   state->gpu_instances.insert(pos, gi);
   return gi;
 }
@@ -175,8 +174,8 @@ StatusOr<ComputeInstance> CreateComputeInstance(const GpuModel& model, GpuState*
     std::string list;
     for (size_t i = 0; i < offered.size(); ++i) list += (i ? ", " : "") + offered[i];
     return Status::InvalidArgument("compute instance profile " + std::to_string(ci_profile_id) +
-                                   " does not exist in a " + gp->name + " GPU instance; valid: " +
-                                   list);
+                                   " does not exist in a " + gp->name +
+                                   " GPU instance; valid: " + list);
   }
   const std::vector<Placement> free = FreeComputePlacements(*ci, *gi);
   Placement placement;
@@ -189,7 +188,8 @@ StatusOr<ComputeInstance> CreateComputeInstance(const GpuModel& model, GpuState*
         starts += (i ? "," : "") + std::to_string(ci->placement_starts[i]);
       }
       return Status::InvalidArgument(ci->name + " cannot start at compute slice " +
-                                     std::to_string(*start) + "; valid starts are {" + starts + "}");
+                                     std::to_string(*start) + "; valid starts are {" + starts +
+                                     "}");
     }
     if (std::find(free.begin(), free.end(), placement) == free.end()) {
       return Status::InsufficientResources(ci->name + " at " + placement.ToString() +
@@ -214,9 +214,9 @@ StatusOr<ComputeInstance> CreateComputeInstance(const GpuModel& model, GpuState*
       break;
     }
   }
-  auto pos = std::lower_bound(
-      gi->compute_instances.begin(), gi->compute_instances.end(), created.id,
-      [](const ComputeInstance& a, int id) { return a.id < id; });
+  auto pos =
+      std::lower_bound(gi->compute_instances.begin(), gi->compute_instances.end(), created.id,
+                       [](const ComputeInstance& a, int id) { return a.id < id; });
   gi->compute_instances.insert(pos, created);
   return created;
 }
@@ -252,8 +252,7 @@ Status ValidateState(const GpuModel& model, const GpuState& state) {
     Status fits = CheckPlacement(model, *p, gi.placement, placed);
     if (!fits.ok()) return Status::Corruption(where + ": " + fits.message());
     if (GpuInstanceIdFor(model, gi.placement) != gi.id) {
-      return Status::Corruption(where + ": ID does not match placement " +
-                                gi.placement.ToString());
+      return Status::Corruption(where + ": ID does not match placement " + gi.placement.ToString());
     }
     placed.push_back({p, gi.placement});
     Occupancy occ = 0;
@@ -269,8 +268,8 @@ Status ValidateState(const GpuModel& model, const GpuState& state) {
       }
       prev_ci = ci.id;
       if (ci.placement.size != cp->slices ||
-          std::find(cp->placement_starts.begin(), cp->placement_starts.end(),
-                    ci.placement.start) == cp->placement_starts.end() ||
+          std::find(cp->placement_starts.begin(), cp->placement_starts.end(), ci.placement.start) ==
+              cp->placement_starts.end() ||
           ci.placement.Overlaps(occ)) {
         return Status::Corruption(where + ": compute instance " + std::to_string(ci.id) +
                                   " has an invalid or overlapping placement");

@@ -19,9 +19,9 @@
 namespace migkit {
 
 struct ComputeInstance {
-  int id = 0;          // unique within its GI, 0-7
-  int profile_id = 0;  // NVML_COMPUTE_INSTANCE_PROFILE_*
-  Placement placement; // in compute slices within the GI
+  int id = 0;           // unique within its GI, 0-7
+  int profile_id = 0;   // NVML_COMPUTE_INSTANCE_PROFILE_*
+  Placement placement;  // in compute slices within the GI
   friend bool operator==(const ComputeInstance&, const ComputeInstance&) = default;
 };
 

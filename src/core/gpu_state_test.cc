@@ -352,17 +352,15 @@ TEST(GpuState, ComputeProfilesOfA100SevenG) {
 }
 
 // A double-memory 1g GI offers its one compute slice as CI profile 7 (1_SLICE_REV1), the default:
-// `-cgi 15 -C` on H100 gives GI 5 with CI "MIG 1g.20gb (ID 7)" [T10]; GH200's 1g.24gb likewise [T6].
-// It also offers CI profile 0 (1_SLICE), which go-nvlib and NVIDIA's DRA driver create there on
-// real GPUs (issue 8). The two share the slot at 0:1.
+// `-cgi 15 -C` on H100 gives GI 5 with CI "MIG 1g.20gb (ID 7)" [T10]; GH200's 1g.24gb likewise
+// [T6]. It also offers CI profile 0 (1_SLICE), which go-nvlib and NVIDIA's DRA driver create there
+// on real GPUs (issue 8). The two share the slot at 0:1.
 TEST(GpuState, DoubleMemoryOneGOffersCiProfiles0And7WithDefault7) {
-  ExpectCiProfiles(H100(), 15,
-                   {{0, 1, 1, 26, "1g.20gb", false}, {7, 1, 1, 26, "1g.20gb", true}});
+  ExpectCiProfiles(H100(), 15, {{0, 1, 1, 26, "1g.20gb", false}, {7, 1, 1, 26, "1g.20gb", true}});
   ExpectCiProfiles(TestModel("GH200-96GB"), 15,
                    {{0, 1, 1, 26, "1g.24gb", false}, {7, 1, 1, 26, "1g.24gb", true}});
   // A100-40GB's 1g.10gb is the same profile (index 9, ID 15).
-  ExpectCiProfiles(A100(), 15,
-                   {{0, 1, 1, 14, "1g.10gb", false}, {7, 1, 1, 14, "1g.10gb", true}});
+  ExpectCiProfiles(A100(), 15, {{0, 1, 1, 14, "1g.10gb", false}, {7, 1, 1, 14, "1g.10gb", true}});
 
   const GpuModel& m = H100();
   GpuState state = MigEnabled(m);

@@ -16,7 +16,8 @@ struct Candidate {
 class Enumerator {
  public:
   Enumerator(const GpuModel& model, const LayoutOptions& options) : model_(model) {
-    std::vector<int> ids = options.profile_ids.empty() ? BaseProfileIds(model) : options.profile_ids;
+    std::vector<int> ids =
+        options.profile_ids.empty() ? BaseProfileIds(model) : options.profile_ids;
     for (int id : ids) {
       const GiProfile* p = model.FindProfileById(id);
       if (p == nullptr) continue;
@@ -40,7 +41,8 @@ class Enumerator {
     if (!CheckPlacement(model_, *c.profile, c.placement, current).ok()) return false;
     for (const PlacedProfile& e : current) {
       for (const auto& [a, b] : forbidden_) {
-        if ((e.profile->id == a && c.profile->id == b) || (e.profile->id == b && c.profile->id == a))
+        if ((e.profile->id == a && c.profile->id == b) ||
+            (e.profile->id == b && c.profile->id == a))
           return false;
       }
     }

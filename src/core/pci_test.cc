@@ -22,9 +22,9 @@ TEST(Pci, AllFormsOfOneAddressAreEqual) {
 }
 
 TEST(Pci, RejectsMalformedAndOutOfRange) {
-  for (const char* text : {"", "18", "0000:18:00.0:1", "0000:118:00.0", "0000:18:20.0",
-                           "0000:18:00.8", "123456789:18:00.0", "00x0:18:00.0", "0000::00.0",
-                           "0000:18:00.0.1", "GPU-0", "0"}) {
+  for (const char* text :
+       {"", "18", "0000:18:00.0:1", "0000:118:00.0", "0000:18:20.0", "0000:18:00.8",
+        "123456789:18:00.0", "00x0:18:00.0", "0000::00.0", "0000:18:00.0.1", "GPU-0", "0"}) {
     EXPECT_FALSE(ParsePciBusId(text).has_value()) << text;
   }
 }

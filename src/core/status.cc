@@ -5,24 +5,42 @@ namespace migkit {
 std::string_view CodeText(Code code) {
   // The NVML texts are the driver's own (DCGM's copy of nvmlErrorString, mig-facts.md §6.1).
   switch (code) {
-    case Code::kOk: return "Success";
-    case Code::kUninitialized: return "Uninitialized";
-    case Code::kInvalidArgument: return "Invalid Argument";
-    case Code::kNotSupported: return "Not Supported";
-    case Code::kNoPermission: return "Insufficient Permissions";
-    case Code::kAlreadyInitialized: return "Already Initialized";
-    case Code::kNotFound: return "Not Found";
-    case Code::kInsufficientSize: return "Insufficient Size";
-    case Code::kTimeout: return "Timeout";
-    case Code::kResetRequired: return "GPU requires reset";
-    case Code::kInUse: return "In use by another client";
-    case Code::kInsufficientResources: return "Insufficient Resources";
-    case Code::kArgumentVersionMismatch: return "Argument version mismatch";
-    case Code::kInvalidState: return "Invalid state";
-    case Code::kUnknown: return "Unknown Error";
-    case Code::kCorruption: return "Corrupt state";
-    case Code::kIoError: return "I/O error";
-    case Code::kParseError: return "Parse error";
+    case Code::kOk:
+      return "Success";
+    case Code::kUninitialized:
+      return "Uninitialized";
+    case Code::kInvalidArgument:
+      return "Invalid Argument";
+    case Code::kNotSupported:
+      return "Not Supported";
+    case Code::kNoPermission:
+      return "Insufficient Permissions";
+    case Code::kAlreadyInitialized:
+      return "Already Initialized";
+    case Code::kNotFound:
+      return "Not Found";
+    case Code::kInsufficientSize:
+      return "Insufficient Size";
+    case Code::kTimeout:
+      return "Timeout";
+    case Code::kResetRequired:
+      return "GPU requires reset";
+    case Code::kInUse:
+      return "In use by another client";
+    case Code::kInsufficientResources:
+      return "Insufficient Resources";
+    case Code::kArgumentVersionMismatch:
+      return "Argument version mismatch";
+    case Code::kInvalidState:
+      return "Invalid state";
+    case Code::kUnknown:
+      return "Unknown Error";
+    case Code::kCorruption:
+      return "Corrupt state";
+    case Code::kIoError:
+      return "I/O error";
+    case Code::kParseError:
+      return "Parse error";
   }
   return "Unknown Error";
 }

@@ -2,9 +2,9 @@
 //
 // A Status is either OK or an error code plus a human-readable message. The codes are named after,
 // and numbered like, NVML's nvmlReturn_t (mig-facts.md §6.1), so that the NVML layer converts a
-// Status exactly once at the ABI boundary and migctl can print the driver's own reason ("Insufficient
-// Resources") followed by migkit's explanation. Codes that NVML does not have (kCorruption, kIoError,
-// kParseError) map to NVML_ERROR_UNKNOWN there.
+// Status exactly once at the ABI boundary and migctl can print the driver's own reason
+// ("Insufficient Resources") followed by migkit's explanation. Codes that NVML does not have
+// (kCorruption, kIoError, kParseError) map to NVML_ERROR_UNKNOWN there.
 //
 // Thread-safety: Status is a value type; distinct objects may be used from different threads.
 #ifndef MIGKIT_CORE_STATUS_H_
@@ -51,11 +51,15 @@ class [[nodiscard]] Status {
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {Code::kInvalidArgument, std::move(msg)};
+  }
   static Status NotSupported(std::string msg) { return {Code::kNotSupported, std::move(msg)}; }
   static Status NoPermission(std::string msg) { return {Code::kNoPermission, std::move(msg)}; }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
-  static Status InsufficientSize(std::string msg) { return {Code::kInsufficientSize, std::move(msg)}; }
+  static Status InsufficientSize(std::string msg) {
+    return {Code::kInsufficientSize, std::move(msg)};
+  }
   static Status ResetRequired(std::string msg) { return {Code::kResetRequired, std::move(msg)}; }
   static Status InUse(std::string msg) { return {Code::kInUse, std::move(msg)}; }
   static Status InsufficientResources(std::string msg) {
@@ -92,8 +96,8 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(T value) : rep_(std::move(value)) {}          // NOLINT: implicit by design
-  StatusOr(Status status) : rep_(std::move(status)) {}   // NOLINT: implicit by design
+  StatusOr(T value) : rep_(std::move(value)) {}         // NOLINT: implicit by design
+  StatusOr(Status status) : rep_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(rep_); }
   /// OK when a value is held.
@@ -115,9 +119,9 @@ class [[nodiscard]] StatusOr {
 }  // namespace migkit
 
 /// Returns from the enclosing function when `expr`, a Status (not a StatusOr), is not OK.
-#define MIGKIT_RETURN_IF_ERROR(expr)          \
-  do {                                        \
-    ::migkit::Status migkit_status_ = (expr); \
+#define MIGKIT_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::migkit::Status migkit_status_ = (expr);        \
     if (!migkit_status_.ok()) return migkit_status_; \
   } while (0)
 

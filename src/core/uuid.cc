@@ -21,9 +21,9 @@ std::uint64_t Hash64(std::string_view data, std::uint64_t salt) {
 
 std::string Format(std::uint64_t hi, std::uint64_t lo) {
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
-                static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48),
                 static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
   return buf;
 }
@@ -39,8 +39,8 @@ std::string MakeMigUuid(std::string_view gpu_uuid, int gi_id, int ci_id) {
   const std::string key =
       std::string(gpu_uuid) + "/gi/" + std::to_string(gi_id) + "/ci/" + std::to_string(ci_id);
   std::uint64_t hi = Hash64(key, 3), lo = Hash64(key, 4);
-  hi = (hi & ~0xF000ULL) | 0x5000ULL;                       // version 5
-  lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);       // RFC 4122 variant: 8, 9, a or b
+  hi = (hi & ~0xF000ULL) | 0x5000ULL;                  // version 5
+  lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // RFC 4122 variant: 8, 9, a or b
   return "MIG-" + Format(hi, lo);
 }
 

@@ -1,9 +1,9 @@
 // Deterministic GPU and MIG device UUIDs for emulated GPUs.
 //
 // Real MIG UUIDs (R470+) look like MIG-xxxxxxxx-xxxx-5xxx-[89ab]xxx-xxxxxxxxxxxx and stay the same
-// for the same (GPU, GI ID, CI ID) across destroy/recreate (mig-facts.md §7); NVIDIA's derivation is
-// unknown, so migkit hashes those three values. The same inputs give the same UUID in every process
-// and on every machine, which makes emulated UUIDs usable in tests and configs.
+// for the same (GPU, GI ID, CI ID) across destroy/recreate (mig-facts.md §7); NVIDIA's derivation
+// is unknown, so migkit hashes those three values. The same inputs give the same UUID in every
+// process and on every machine, which makes emulated UUIDs usable in tests and configs.
 #ifndef MIGKIT_CORE_UUID_H_
 #define MIGKIT_CORE_UUID_H_
 

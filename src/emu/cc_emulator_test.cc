@@ -121,7 +121,8 @@ TEST_F(CcEmulatorTest, OldStateFileWithoutCcFieldsLoads) {
   std::string old;
   std::istringstream lines(text.str());
   for (std::string line; std::getline(lines, line);) {
-    if (line.find("\"cc_mode") != std::string::npos || line.find("\"ppcie") != std::string::npos) continue;
+    if (line.find("\"cc_mode") != std::string::npos || line.find("\"ppcie") != std::string::npos)
+      continue;
     old += line + "\n";
   }
   const size_t cc = old.find(" \"cc\": {");  // keys are sorted: the node's "cc" comes first
@@ -145,7 +146,8 @@ TEST_F(CcEmulatorTest, DamagedCcFieldIsCorruption) {
   StatusOr<NodeState> bad = ParseNodeState(text, Catalog::BuiltIn(), "node.json");
   EXPECT_CODE(bad, Code::kCorruption);
   EXPECT_NE(bad.status().message().find("A100-SXM4-40GB has no confidential computing mode"),
-            std::string::npos) << bad.status().message();
+            std::string::npos)
+      << bad.status().message();
 }
 
 }  // namespace

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 Status WriteText(const fs::path& path, const std::string& text) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
-  if (ec) return Status::Unknown("cannot create " + path.parent_path().string() + ": " + ec.message());
+  if (ec)
+    return Status::Unknown("cannot create " + path.parent_path().string() + ": " + ec.message());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
@@ -25,7 +26,8 @@ Status WriteText(const fs::path& path, const std::string& text) {
 
 }  // namespace
 
-StatusOr<std::vector<std::string>> WriteDeviceTree(const NodeState& state, const std::string& root) {
+StatusOr<std::vector<std::string>> WriteDeviceTree(const NodeState& state,
+                                                   const std::string& root) {
   std::vector<std::string> files = {"proc/driver/nvidia-caps/mig-minors", "dev/nvidiactl"};
   for (size_t i = 0; i < state.gpus.size(); ++i) {
     files.push_back(GpuDeviceFile(static_cast<int>(i)).substr(1));

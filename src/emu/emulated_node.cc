@@ -56,8 +56,8 @@ StatusOr<EmulatorOptions> EmulatorOptionsFromEnvironment(const Catalog& catalog)
 StatusOr<std::unique_ptr<EmulatedNode>> EmulatedNode::Open(Env* env, const Catalog* catalog,
                                                            EmulatorOptions options) {
   MIGKIT_RETURN_IF_ERROR(env->CreateDirs(options.state_dir));
-  std::unique_ptr<EmulatedNode> node(new EmulatedNode(env, catalog, options.state_dir,
-                                                      std::move(options.process_faults)));
+  std::unique_ptr<EmulatedNode> node(
+      new EmulatedNode(env, catalog, options.state_dir, std::move(options.process_faults)));
   // Read under a shared lock, so that a read-only state directory can be opened; create the node
   // on first use under the exclusive lock, reading again so that two first users agree.
   std::string text;
@@ -100,7 +100,8 @@ StatusOr<std::unique_ptr<EmulatedNode>> EmulatedNode::Open(Env* env, const Catal
           "MIGKIT_EMULATE asks for " + options.spec->ToString() + " but " + node->state_dir_ +
           " holds a node of " + spec.ToString() +
           "; unset MIGKIT_EMULATE, point MIGKIT_STATE_DIR elsewhere, or run `migctl emulator "
-          "init --force --emulate " + options.spec->ToString() + "` to replace it");
+          "init --force --emulate " +
+          options.spec->ToString() + "` to replace it");
     }
   }
   node->description_ = "emulated node: " + spec.ToString() + " (state in " + node->state_dir_ + ")";
@@ -118,8 +119,7 @@ Status EmulatedNode::Initialize(Env* env, const Catalog& catalog, const std::str
     std::error_code ec;
     const auto type = std::filesystem::symlink_status(lock_path, ec).type();
     if (ec || type == std::filesystem::file_type::regular ||
-        type == std::filesystem::file_type::directory ||
-        !std::filesystem::remove(lock_path, ec)) {
+        type == std::filesystem::file_type::directory || !std::filesystem::remove(lock_path, ec)) {
       return lock.status();
     }
     lock = env->Lock(lock_path, true);
@@ -202,7 +202,8 @@ Status EmulatedNode::Update(const std::function<Status(NodeState*)>& fn) {
 
 Status EmulatedNode::CheckGpu(const NodeState& state, int gpu) {
   if (gpu < 0 || gpu >= static_cast<int>(state.gpus.size())) {
-    return Status::InvalidArgument("GPU index " + std::to_string(gpu) + " does not exist; valid: 0-" +
+    return Status::InvalidArgument("GPU index " + std::to_string(gpu) +
+                                   " does not exist; valid: 0-" +
                                    std::to_string(static_cast<int>(state.gpus.size()) - 1));
   }
   return Status::Ok();
@@ -289,8 +290,7 @@ Status EmulatedNode::DestroyGpuInstance(int gpu, int gi_id) {
   });
 }
 
-StatusOr<ComputeInstance> EmulatedNode::CreateComputeInstance(int gpu, int gi_id,
-                                                              int ci_profile_id,
+StatusOr<ComputeInstance> EmulatedNode::CreateComputeInstance(int gpu, int gi_id, int ci_profile_id,
                                                               std::optional<int> start) {
   ComputeInstance created;
   Status s = Update([&](NodeState* s) -> Status {

@@ -23,9 +23,9 @@
 
 #include "backend/backend.h"
 #include "catalog/catalog.h"
-#include "env/env.h"
 #include "emu/faults.h"
 #include "emu/node_state.h"
+#include "env/env.h"
 
 namespace migkit {
 
@@ -105,7 +105,9 @@ class EmulatedNode : public Backend {
  private:
   EmulatedNode(Env* env, const Catalog* catalog, std::string state_dir,
                std::vector<FaultRule> process_faults)
-      : env_(env), catalog_(catalog), state_dir_(std::move(state_dir)),
+      : env_(env),
+        catalog_(catalog),
+        state_dir_(std::move(state_dir)),
         process_faults_(std::move(process_faults)) {}
 
   std::string lock_path() const { return state_dir_ + "/node.lock"; }

@@ -47,9 +47,8 @@ Status EmulatedNode::SetCcReady(bool ready) {
 }
 
 Status EmulatedNode::SetCcKeyRotationThreshold(std::uint64_t value) {
-  return Update([&](NodeState* s) -> Status {
-    return SetCcAttackerAdvantage(CcGpusOf(*s), &s->cc, value);
-  });
+  return Update(
+      [&](NodeState* s) -> Status { return SetCcAttackerAdvantage(CcGpusOf(*s), &s->cc, value); });
 }
 
 Status EmulatedNode::SetCcNodeSettings(std::optional<MigWithCcPolicy> policy,

@@ -170,7 +170,8 @@ TEST_F(EmulatedNodeTest, SharedFaultsAreConsumedAcrossOpens) {
   auto node = Open("H100-SXM5-80GB");
   Status activation;
   ASSERT_TRUE(node->SetMigMode(0, true, &activation).ok());
-  ASSERT_TRUE(node->AddFault({FaultOp::kCreateGpuInstance, -1, Code::kInsufficientResources, 1}).ok());
+  ASSERT_TRUE(
+      node->AddFault({FaultOp::kCreateGpuInstance, -1, Code::kInsufficientResources, 1}).ok());
   auto other = Open(nullptr);
   EXPECT_EQ(other->CreateGpuInstance(0, 19, std::nullopt).status().code(),
             Code::kInsufficientResources);

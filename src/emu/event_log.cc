@@ -78,8 +78,8 @@ Status ReadEvents(const std::string& state_dir, std::uint64_t* offset,
   std::string text(size - *offset, '\0');
   size_t got = 0;
   while (got < text.size()) {
-    const ssize_t r = pread(fd.get(), text.data() + got, text.size() - got,
-                            static_cast<off_t>(*offset + got));
+    const ssize_t r =
+        pread(fd.get(), text.data() + got, text.size() - got, static_cast<off_t>(*offset + got));
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return Errno("cannot read", path);
     if (r == 0) break;

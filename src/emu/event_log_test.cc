@@ -41,17 +41,13 @@ TEST(EventLog, ReaderSeesOnlyEventsAfterItsOffset) {
 
 TEST(EventLog, PartialLastLineWaitsAndGarbageIsSkipped) {
   ScopedTempDir dir;
-  {
-    std::ofstream(EventLogPath(dir.path())) << "garbage line\n8 0 -1 -1 4";
-  }
+  { std::ofstream(EventLogPath(dir.path())) << "garbage line\n8 0 -1 -1 4"; }
   std::uint64_t offset = 0;
   std::vector<HardwareEvent> got;
   ASSERT_OK(ReadEvents(dir.path(), &offset, &got));
   EXPECT_TRUE(got.empty());
   EXPECT_EQ(offset, 13u);  // past "garbage line\n", not into the unfinished record
-  {
-    std::ofstream(EventLogPath(dir.path()), std::ios::app) << "3\n";
-  }
+  { std::ofstream(EventLogPath(dir.path()), std::ios::app) << "3\n"; }
   ASSERT_OK(ReadEvents(dir.path(), &offset, &got));
   EXPECT_EQ(got, (std::vector<HardwareEvent>{{kEventXidCriticalError, 0, -1, -1, 43}}));
 }

@@ -63,8 +63,10 @@ std::string FaultRuleToString(const FaultRule& rule) {
   std::string s(FaultOpName(rule.op));
   if (rule.gpu >= 0) s += "@" + std::to_string(rule.gpu);
   s += "=" + FaultCodeName(rule.code);
-  if (rule.remaining < 0) s += "*always";
-  else if (rule.remaining != 1) s += "*" + std::to_string(rule.remaining);
+  if (rule.remaining < 0)
+    s += "*always";
+  else if (rule.remaining != 1)
+    s += "*" + std::to_string(rule.remaining);
   return s;
 }
 

@@ -1,8 +1,8 @@
 // Fault injection for the emulator: make the next operations fail the way a real driver can.
 //
 // Tools built on NVML must cope with IN_USE, INSUFFICIENT_RESOURCES, a reset that fails, or a MIG
-// mode change that stays pending. A FaultRule makes an operation fail with a chosen code, on one GPU
-// or all, a number of times. Rules come from two places:
+// mode change that stays pending. A FaultRule makes an operation fail with a chosen code, on one
+// GPU or all, a number of times. Rules come from two places:
 //   * MIGKIT_FAULTS (per process): "create-gi=in_use", "reset@1=unknown", "destroy-ci=in_use*3",
 //     "mig-activation=reset_required*always" - items separated by ',' or ';';
 //   * the node's state file (shared by all processes, consumed as they fire), managed with
@@ -31,9 +31,9 @@ enum class FaultOp {
 
 struct FaultRule {
   FaultOp op = FaultOp::kCreateGpuInstance;
-  int gpu = -1;         // -1: any GPU
+  int gpu = -1;  // -1: any GPU
   Code code = Code::kUnknown;
-  int remaining = 1;    // times left to fire; -1: always
+  int remaining = 1;  // times left to fire; -1: always
   friend bool operator==(const FaultRule&, const FaultRule&) = default;
 };
 

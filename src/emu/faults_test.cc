@@ -9,9 +9,9 @@ namespace migkit {
 namespace {
 
 TEST(Faults, ParsesFullGrammar) {
-  StatusOr<std::vector<FaultRule>> r =
-      ParseFaultRules("create-gi=in_use; reset@1=unknown, destroy-ci=IN_USE*3,"
-                      "mig-activation=reset_required*always");
+  StatusOr<std::vector<FaultRule>> r = ParseFaultRules(
+      "create-gi=in_use; reset@1=unknown, destroy-ci=IN_USE*3,"
+      "mig-activation=reset_required*always");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->size(), 4u);
   EXPECT_EQ((*r)[0], (FaultRule{FaultOp::kCreateGpuInstance, -1, Code::kInUse, 1}));

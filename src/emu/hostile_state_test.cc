@@ -116,10 +116,9 @@ TEST_F(HostileStateDir, FifoIsRefusedWithoutBlocking) {
   ASSERT_EQ(::mkfifo(state_.c_str(), 0644), 0);
   EXPECT_EQ(RunBounded([&] { return ExpectRefusedInChild(); }), 0);
   // The lock is not left held: a writer gets it at once.
-  EXPECT_EQ(RunBounded([&] {
-              return Env::Default()->Lock(dir_ + "/node.lock", true).ok() ? 0 : 1;
-            }, 2),
-            0);
+  EXPECT_EQ(
+      RunBounded([&] { return Env::Default()->Lock(dir_ + "/node.lock", true).ok() ? 0 : 1; }, 2),
+      0);
   ExpectInitForceRecovers();
 }
 
@@ -141,9 +140,7 @@ TEST_F(HostileStateDir, DeviceIsRefused) {
 }
 
 TEST_F(HostileStateDir, OversizedFileIsRefused) {
-  {
-    std::ofstream out(state_);
-  }
+  { std::ofstream out(state_); }
   fs::resize_file(state_, EmulatedNode::kMaxStateFileBytes + 1);  // sparse: no disk used
   EXPECT_EQ(RunBounded([&] { return ExpectRefusedInChild(); }), 0);
 }

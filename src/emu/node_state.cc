@@ -1,15 +1,14 @@
 #include "emu/node_state.h"
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/uuid.h"
-#include "emu/strict_json.h"
 #include "emu/node_state_cc.h"
+#include "emu/strict_json.h"
 
 namespace migkit {
 namespace {
@@ -55,11 +54,14 @@ std::string SerializeNodeState(const NodeState& state) {
     for (const GpuInstance& gi : g.state.gpu_instances) {
       json cis = json::array();
       for (const ComputeInstance& ci : gi.compute_instances) {
-        cis.push_back({{"id", ci.id}, {"profile_id", ci.profile_id},
+        cis.push_back({{"id", ci.id},
+                       {"profile_id", ci.profile_id},
                        {"placement", PlacementJson(ci.placement)}});
       }
-      gis.push_back({{"id", gi.id}, {"profile_id", gi.profile_id},
-                     {"placement", PlacementJson(gi.placement)}, {"compute_instances", cis}});
+      gis.push_back({{"id", gi.id},
+                     {"profile_id", gi.profile_id},
+                     {"placement", PlacementJson(gi.placement)},
+                     {"compute_instances", cis}});
     }
     gpus.push_back({{"index", i},
                     {"model", g.model->id},

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "catalog/fleet_spec.h"
 #include "core/cc.h"
 #include "core/gpu_state.h"
 #include "core/status.h"
 #include "emu/faults.h"
-#include "catalog/fleet_spec.h"
 
 namespace migkit {
 

@@ -38,7 +38,8 @@ Status ParseGpuCc(const json& gpu, const GpuModel& model, size_t index, const Co
                   GpuCcState* cc) {
   const std::string where = "GPU " + std::to_string(index) + ": ";
   MIGKIT_RETURN_IF_ERROR(WordField(gpu, "cc_mode", ParseCcMode, corrupt, where, &cc->current));
-  MIGKIT_RETURN_IF_ERROR(WordField(gpu, "cc_mode_pending", ParseCcMode, corrupt, where, &cc->pending));
+  MIGKIT_RETURN_IF_ERROR(
+      WordField(gpu, "cc_mode_pending", ParseCcMode, corrupt, where, &cc->pending));
   MIGKIT_RETURN_IF_ERROR(BoolField(gpu, "ppcie", corrupt, where, &cc->ppcie_current));
   MIGKIT_RETURN_IF_ERROR(BoolField(gpu, "ppcie_pending", corrupt, where, &cc->ppcie_pending));
   if (!model.cc.cc && (cc->current != CcMode::kOff || cc->pending != CcMode::kOff)) {

@@ -4,9 +4,8 @@
 #ifndef MIGKIT_EMU_NODE_STATE_CC_H_
 #define MIGKIT_EMU_NODE_STATE_CC_H_
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/cc.h"

@@ -46,7 +46,8 @@ TEST(NodeState, RoundTripsThroughJson) {
 
 TEST(NodeState, CorruptFilesAreReportedWithPathAndWayOut) {
   const Catalog& c = Catalog::BuiltIn();
-  for (const char* text : {"", "{", "[]", "{\"format\": 2}", "{\"format\": 1, \"spec\": \"NOPE\"}"}) {
+  for (const char* text :
+       {"", "{", "[]", "{\"format\": 2}", "{\"format\": 1, \"spec\": \"NOPE\"}"}) {
     StatusOr<NodeState> s = ParseNodeState(text, c, "/tmp/x/node.json");
     ASSERT_FALSE(s.ok()) << text;
     EXPECT_EQ(s.status().code(), Code::kCorruption);
@@ -86,22 +87,24 @@ TEST(NodeState, RefusesCoercibleValuesInsteadOfConverting) {
       {"GI id 2.9", [](auto& j) { j["gpus"][1]["gpu_instances"][0]["id"] = 2.9; }},
       {"GI id 2.0", [](auto& j) { j["gpus"][1]["gpu_instances"][0]["id"] = 2.0; }},
       {"GI id -1", [](auto& j) { j["gpus"][1]["gpu_instances"][0]["id"] = -1; }},
-      {"CI id true", [](auto& j) {
-         j["gpus"][1]["gpu_instances"][0]["compute_instances"][0]["id"] = true; }},
-      {"placement start \"0\"", [](auto& j) {
-         j["gpus"][1]["gpu_instances"][0]["placement"]["start"] = "0"; }},
+      {"CI id true",
+       [](auto& j) { j["gpus"][1]["gpu_instances"][0]["compute_instances"][0]["id"] = true; }},
+      {"placement start \"0\"",
+       [](auto& j) { j["gpus"][1]["gpu_instances"][0]["placement"]["start"] = "0"; }},
       {"format true", [](auto& j) { j["format"] = true; }},
       {"format 1.0", [](auto& j) { j["format"] = 1.0; }},
       {"gpu_instances null", [](auto& j) { j["gpus"][0]["gpu_instances"] = nullptr; }},
-      {"compute_instances null", [](auto& j) {
-         j["gpus"][1]["gpu_instances"][0]["compute_instances"] = nullptr; }},
+      {"compute_instances null",
+       [](auto& j) { j["gpus"][1]["gpu_instances"][0]["compute_instances"] = nullptr; }},
       {"faults null", [](auto& j) { j["faults"] = nullptr; }},
       {"mig_current 1", [](auto& j) { j["gpus"][1]["mig_current"] = 1; }},
       {"duplicate UUID", [](auto& j) { j["gpus"][1]["uuid"] = j["gpus"][0]["uuid"]; }},
-      {"duplicate PCI bus ID", [](auto& j) { j["gpus"][1]["pci_bus_id"] = j["gpus"][0]["pci_bus_id"]; }},
+      {"duplicate PCI bus ID",
+       [](auto& j) { j["gpus"][1]["pci_bus_id"] = j["gpus"][0]["pci_bus_id"]; }},
       {"empty UUID", [](auto& j) { j["gpus"][0]["uuid"] = ""; }},
       {"escape in UUID", [](auto& j) { j["gpus"][0]["uuid"] = "GPU-\x1b[2J"; }},
-      {"C1 CSI in PCI bus ID", [](auto& j) { j["gpus"][0]["pci_bus_id"] = "00000000:18:00.0\xc2\x9b"; }},
+      {"C1 CSI in PCI bus ID",
+       [](auto& j) { j["gpus"][0]["pci_bus_id"] = "00000000:18:00.0\xc2\x9b"; }},
       {"newline in spec", [](auto& j) { j["spec"] = "A100-SXM4-40GB,\nH100-SXM5-80GB"; }},
       {"index swapped", [](auto& j) { j["gpus"][0]["index"] = 1; }},
       {"fault rule not a string", [](auto& j) { j["faults"] = {7}; }},

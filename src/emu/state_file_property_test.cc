@@ -29,8 +29,8 @@ const char* const kSpecs[] = {"A100-SXM4-40GB", "H100-SXM5-80GB,A30-24GB", "2xH1
 // A reachable node: random mode per GPU, then random GI/CI creations through the driver model.
 NodeState GenValidNode() {
   const Catalog& catalog = Catalog::BuiltIn();
-  const std::string spec_text = *rc::gen::elementOf(std::vector<std::string>(
-      std::begin(kSpecs), std::end(kSpecs)));
+  const std::string spec_text =
+      *rc::gen::elementOf(std::vector<std::string>(std::begin(kSpecs), std::end(kSpecs)));
   NodeState node = NewNodeState(*ParseFleetSpec(spec_text, catalog), catalog);
   for (EmulatedGpu& g : node.gpus) {
     if (!*rc::gen::arbitrary<bool>()) continue;
@@ -51,8 +51,8 @@ NodeState GenValidNode() {
     }
   }
   if (*rc::gen::arbitrary<bool>()) {
-    node.faults.push_back({FaultOp::kCreateGpuInstance, *rc::gen::inRange(-1, 2),
-                           Code::kInUse, *rc::gen::element(-1, 1, 2, 3)});  // -1: always
+    node.faults.push_back({FaultOp::kCreateGpuInstance, *rc::gen::inRange(-1, 2), Code::kInUse,
+                           *rc::gen::element(-1, 1, 2, 3)});  // -1: always
   }
   return node;
 }
@@ -70,20 +70,34 @@ void Pointers(const json& j, const json::json_pointer& at, std::vector<json::jso
 // A value of the wrong type or out of range for some field, or a plausible one.
 json GenHostileValue() {
   switch (*rc::gen::inRange(0, 14)) {
-    case 0: return 4294967296ULL + *rc::gen::inRange(0, 8);
-    case 1: return *rc::gen::inRange(0, 8) + 0.9;
-    case 2: return static_cast<double>(*rc::gen::inRange(0, 8));
-    case 3: return *rc::gen::arbitrary<bool>();
-    case 4: return nullptr;
-    case 5: return -*rc::gen::inRange(1, 5);
-    case 6: return "";
-    case 7: return std::string("GPU-\x1b]0;pwned\x07");
-    case 8: return json::array();
-    case 9: return json::object();
-    case 10: return *rc::gen::inRange(0, 16);  // may well be valid
-    case 11: return std::string("A100-SXM4-40GB");
-    case 12: return 18446744073709551615ULL;
-    default: return std::to_string(*rc::gen::inRange(0, 16));
+    case 0:
+      return 4294967296ULL + *rc::gen::inRange(0, 8);
+    case 1:
+      return *rc::gen::inRange(0, 8) + 0.9;
+    case 2:
+      return static_cast<double>(*rc::gen::inRange(0, 8));
+    case 3:
+      return *rc::gen::arbitrary<bool>();
+    case 4:
+      return nullptr;
+    case 5:
+      return -*rc::gen::inRange(1, 5);
+    case 6:
+      return "";
+    case 7:
+      return std::string("GPU-\x1b]0;pwned\x07");
+    case 8:
+      return json::array();
+    case 9:
+      return json::object();
+    case 10:
+      return *rc::gen::inRange(0, 16);  // may well be valid
+    case 11:
+      return std::string("A100-SXM4-40GB");
+    case 12:
+      return 18446744073709551615ULL;
+    default:
+      return std::to_string(*rc::gen::inRange(0, 16));
   }
 }
 

@@ -7,9 +7,8 @@
 #ifndef MIGKIT_EMU_STRICT_JSON_H_
 #define MIGKIT_EMU_STRICT_JSON_H_
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>

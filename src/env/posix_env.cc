@@ -1,6 +1,6 @@
 // The POSIX Env: real files, flock(2) locks, the system clock.
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -43,8 +43,9 @@ int OpenRegular(const std::string& path, int flags, Status* error, int* open_err
       *error = Status::NotFound(path + ": no such file");
     } else if (errno == ELOOP) {
       // O_NOFOLLOW's answer for a symlink, dangling or not.
-      *error = Status::IoError(path + ": is a symbolic link; migkit does not follow links in its "
-                                      "state directory");
+      *error = Status::IoError(path +
+                               ": is a symbolic link; migkit does not follow links in its "
+                               "state directory");
     } else {
       *error = Status::IoError(Errno(path, "cannot open"));
     }

@@ -1,7 +1,6 @@
 #include "nvml/library.h"
 
 #include <algorithm>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -85,20 +84,34 @@ namespace {
 // (an error with MIGKIT_WERROR) fails the build when a Code is added without a mapping here.
 constexpr nvmlReturn_t NvmlReturnFor(Code code) {
   switch (code) {
-    case Code::kOk: return NVML_SUCCESS;
-    case Code::kUninitialized: return NVML_ERROR_UNINITIALIZED;
-    case Code::kInvalidArgument: return NVML_ERROR_INVALID_ARGUMENT;
-    case Code::kNotSupported: return NVML_ERROR_NOT_SUPPORTED;
-    case Code::kNoPermission: return NVML_ERROR_NO_PERMISSION;
-    case Code::kAlreadyInitialized: return NVML_ERROR_ALREADY_INITIALIZED;
-    case Code::kNotFound: return NVML_ERROR_NOT_FOUND;
-    case Code::kInsufficientSize: return NVML_ERROR_INSUFFICIENT_SIZE;
-    case Code::kTimeout: return NVML_ERROR_TIMEOUT;
-    case Code::kResetRequired: return NVML_ERROR_RESET_REQUIRED;
-    case Code::kInUse: return NVML_ERROR_IN_USE;
-    case Code::kInsufficientResources: return NVML_ERROR_INSUFFICIENT_RESOURCES;
-    case Code::kArgumentVersionMismatch: return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
-    case Code::kUnknown: return NVML_ERROR_UNKNOWN;
+    case Code::kOk:
+      return NVML_SUCCESS;
+    case Code::kUninitialized:
+      return NVML_ERROR_UNINITIALIZED;
+    case Code::kInvalidArgument:
+      return NVML_ERROR_INVALID_ARGUMENT;
+    case Code::kNotSupported:
+      return NVML_ERROR_NOT_SUPPORTED;
+    case Code::kNoPermission:
+      return NVML_ERROR_NO_PERMISSION;
+    case Code::kAlreadyInitialized:
+      return NVML_ERROR_ALREADY_INITIALIZED;
+    case Code::kNotFound:
+      return NVML_ERROR_NOT_FOUND;
+    case Code::kInsufficientSize:
+      return NVML_ERROR_INSUFFICIENT_SIZE;
+    case Code::kTimeout:
+      return NVML_ERROR_TIMEOUT;
+    case Code::kResetRequired:
+      return NVML_ERROR_RESET_REQUIRED;
+    case Code::kInUse:
+      return NVML_ERROR_IN_USE;
+    case Code::kInsufficientResources:
+      return NVML_ERROR_INSUFFICIENT_RESOURCES;
+    case Code::kArgumentVersionMismatch:
+      return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    case Code::kUnknown:
+      return NVML_ERROR_UNKNOWN;
     // migkit-only codes: NVML has nothing closer.
     case Code::kCorruption:
     case Code::kIoError:

@@ -63,8 +63,8 @@ struct nvmlEventSet_st {
     unsigned long long types = 0;
   };
   std::vector<Registration> registrations;
-  bool reading = false;     // offset is valid: set by the first registration
-  std::uint64_t offset = 0; // log bytes already consumed
+  bool reading = false;                       // offset is valid: set by the first registration
+  std::uint64_t offset = 0;                   // log bytes already consumed
   std::deque<migkit::HardwareEvent> pending;  // matched, not yet returned by a wait
 };
 

@@ -319,16 +319,19 @@ typedef struct nvmlEventSet_st* nvmlEventSet_t;
 #define nvmlEventMigConfigChange 0x0000000000000100LL
 #define nvmlEventTypeNone 0x0000000000000000LL
 typedef struct nvmlEventData_st {
-  nvmlDevice_t device;              /* the physical GPU the event happened on */
-  unsigned long long eventType;     /* one nvmlEventType* bit */
-  unsigned long long eventData;     /* the Xid for nvmlEventTypeXidCriticalError */
-  unsigned int gpuInstanceId;       /* the MIG device's, or 0xFFFFFFFF for the whole GPU */
+  nvmlDevice_t device;          /* the physical GPU the event happened on */
+  unsigned long long eventType; /* one nvmlEventType* bit */
+  unsigned long long eventData; /* the Xid for nvmlEventTypeXidCriticalError */
+  unsigned int gpuInstanceId;   /* the MIG device's, or 0xFFFFFFFF for the whole GPU */
   unsigned int computeInstanceId;
 } nvmlEventData_t;
 
 /* NVLink and clocks (what Slurm's gpu/nvml plugin asks). */
 #define NVML_NVLINK_MAX_LINKS 18
-typedef enum nvmlEnableState_enum { NVML_FEATURE_DISABLED = 0, NVML_FEATURE_ENABLED = 1 } nvmlEnableState_t;
+typedef enum nvmlEnableState_enum {
+  NVML_FEATURE_DISABLED = 0,
+  NVML_FEATURE_ENABLED = 1
+} nvmlEnableState_t;
 typedef enum nvmlClockType_enum {
   NVML_CLOCK_GRAPHICS = 0,
   NVML_CLOCK_SM = 1,
@@ -499,11 +502,9 @@ NVML_API nvmlReturn_t nvmlDeviceGetSupportedGraphicsClocks(nvmlDevice_t device,
                                                            unsigned int memoryClockMHz,
                                                            unsigned int* count,
                                                            unsigned int* clocksMHz);
-NVML_API nvmlReturn_t nvmlDeviceGetApplicationsClock(nvmlDevice_t device,
-                                                     nvmlClockType_t clockType,
+NVML_API nvmlReturn_t nvmlDeviceGetApplicationsClock(nvmlDevice_t device, nvmlClockType_t clockType,
                                                      unsigned int* clockMHz);
-NVML_API nvmlReturn_t nvmlDeviceSetApplicationsClocks(nvmlDevice_t device,
-                                                      unsigned int memClockMHz,
+NVML_API nvmlReturn_t nvmlDeviceSetApplicationsClocks(nvmlDevice_t device, unsigned int memClockMHz,
                                                       unsigned int graphicsClockMHz);
 NVML_API nvmlReturn_t nvmlDeviceResetApplicationsClocks(nvmlDevice_t device);
 
@@ -587,7 +588,8 @@ typedef struct nvmlConfComputeSetKeyRotationThresholdInfo_st {
   unsigned int version; /* nvmlConfComputeSetKeyRotationThresholdInfo_v1 */
   unsigned long long maxAttackerAdvantage;
 } nvmlConfComputeSetKeyRotationThresholdInfo_v1_t;
-typedef nvmlConfComputeSetKeyRotationThresholdInfo_v1_t nvmlConfComputeSetKeyRotationThresholdInfo_t;
+typedef nvmlConfComputeSetKeyRotationThresholdInfo_v1_t
+    nvmlConfComputeSetKeyRotationThresholdInfo_t;
 #define nvmlConfComputeSetKeyRotationThresholdInfo_v1 \
   NVML_STRUCT_VERSION(ConfComputeSetKeyRotationThresholdInfo, 1)
 
@@ -595,12 +597,14 @@ typedef struct nvmlConfComputeGetKeyRotationThresholdInfo_st {
   unsigned int version; /* nvmlConfComputeGetKeyRotationThresholdInfo_v1 */
   unsigned long long attackerAdvantage;
 } nvmlConfComputeGetKeyRotationThresholdInfo_v1_t;
-typedef nvmlConfComputeGetKeyRotationThresholdInfo_v1_t nvmlConfComputeGetKeyRotationThresholdInfo_t;
+typedef nvmlConfComputeGetKeyRotationThresholdInfo_v1_t
+    nvmlConfComputeGetKeyRotationThresholdInfo_t;
 #define nvmlConfComputeGetKeyRotationThresholdInfo_v1 \
   NVML_STRUCT_VERSION(ConfComputeGetKeyRotationThresholdInfo, 1)
 
 /* System-wide: they describe every GPU of the node (cc-facts.md §8). */
-NVML_API nvmlReturn_t nvmlSystemGetConfComputeCapabilities(nvmlConfComputeSystemCaps_t* capabilities);
+NVML_API nvmlReturn_t
+nvmlSystemGetConfComputeCapabilities(nvmlConfComputeSystemCaps_t* capabilities);
 NVML_API nvmlReturn_t nvmlSystemGetConfComputeState(nvmlConfComputeSystemState_t* state);
 NVML_API nvmlReturn_t nvmlSystemGetConfComputeSettings(nvmlSystemConfComputeSettings_t* settings);
 NVML_API nvmlReturn_t nvmlSystemGetConfComputeGpusReadyState(unsigned int* isAcceptingWork);

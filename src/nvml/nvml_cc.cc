@@ -111,7 +111,8 @@ nvmlReturn_t nvmlSystemSetConfComputeGpusReadyState(unsigned int isAcceptingWork
 nvmlReturn_t nvmlSystemGetConfComputeKeyRotationThresholdInfo(
     nvmlConfComputeGetKeyRotationThresholdInfo_t* pKeyRotationThrInfo) {
   return RunCall(__func__, [&](Call& call) -> Status {
-    if (pKeyRotationThrInfo == nullptr) return Status::InvalidArgument("pKeyRotationThrInfo is NULL");
+    if (pKeyRotationThrInfo == nullptr)
+      return Status::InvalidArgument("pKeyRotationThrInfo is NULL");
     if (pKeyRotationThrInfo->version != nvmlConfComputeGetKeyRotationThresholdInfo_v1) {
       return Status(migkit::Code::kArgumentVersionMismatch,
                     "version must be nvmlConfComputeGetKeyRotationThresholdInfo_v1 (0x01000010)");
@@ -126,7 +127,8 @@ nvmlReturn_t nvmlSystemGetConfComputeKeyRotationThresholdInfo(
 nvmlReturn_t nvmlSystemSetConfComputeKeyRotationThresholdInfo(
     nvmlConfComputeSetKeyRotationThresholdInfo_t* pKeyRotationThrInfo) {
   return RunCall(__func__, [&](Call& call) -> Status {
-    if (pKeyRotationThrInfo == nullptr) return Status::InvalidArgument("pKeyRotationThrInfo is NULL");
+    if (pKeyRotationThrInfo == nullptr)
+      return Status::InvalidArgument("pKeyRotationThrInfo is NULL");
     if (pKeyRotationThrInfo->version != nvmlConfComputeSetKeyRotationThresholdInfo_v1) {
       return Status(migkit::Code::kArgumentVersionMismatch,
                     "version must be nvmlConfComputeSetKeyRotationThresholdInfo_v1 (0x01000010)");
@@ -174,13 +176,17 @@ nvmlReturn_t nvmlDeviceGetConfComputeGpuCertificate(nvmlDevice_t device,
     const std::string who = "emulated GPU " + gpu->gpu->uuid + " (" + gpu->gpu->model->id + ")";
     gpuCert->certChainSize = migkit::nvml::FillBuffer(
         "-----BEGIN MIGKIT SYNTHETIC CERTIFICATE CHAIN-----\n"
-        "NOT A REAL NVIDIA CERTIFICATE. " + who + ". No cryptographic value.\n"
-        "-----END MIGKIT SYNTHETIC CERTIFICATE CHAIN-----\n",
+        "NOT A REAL NVIDIA CERTIFICATE. " +
+            who +
+            ". No cryptographic value.\n"
+            "-----END MIGKIT SYNTHETIC CERTIFICATE CHAIN-----\n",
         gpuCert->certChain, sizeof gpuCert->certChain);
     gpuCert->attestationCertChainSize = migkit::nvml::FillBuffer(
         "-----BEGIN MIGKIT SYNTHETIC ATTESTATION CERTIFICATE CHAIN-----\n"
-        "NOT A REAL NVIDIA CERTIFICATE. " + who + ". No cryptographic value.\n"
-        "-----END MIGKIT SYNTHETIC ATTESTATION CERTIFICATE CHAIN-----\n",
+        "NOT A REAL NVIDIA CERTIFICATE. " +
+            who +
+            ". No cryptographic value.\n"
+            "-----END MIGKIT SYNTHETIC ATTESTATION CERTIFICATE CHAIN-----\n",
         gpuCert->attestationCertChain, sizeof gpuCert->attestationCertChain);
     return Status::Ok();
   });

@@ -129,7 +129,8 @@ nvmlReturn_t nvmlDeviceGetSupportedEventTypes(nvmlDevice_t device, unsigned long
     StatusOr<migkit::nvml::InstanceRef> d = call.AnyDevice(device, &mig);
     if (!d.ok()) return d.status();
     // Clients register on the parent GPU and tell MIG devices apart by the event's GI/CI IDs.
-    if (mig) return Status::NotSupported("events are registered on the parent GPU, not a MIG device");
+    if (mig)
+      return Status::NotSupported("events are registered on the parent GPU, not a MIG device");
     *eventTypes = migkit::nvml::kSupportedEvents;
     return Status::Ok();
   });
@@ -143,7 +144,8 @@ nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long ev
     bool mig = false;
     StatusOr<migkit::nvml::InstanceRef> d = call.AnyDevice(device, &mig);
     if (!d.ok()) return d.status();
-    if (mig) return Status::NotSupported("events are registered on the parent GPU, not a MIG device");
+    if (mig)
+      return Status::NotSupported("events are registered on the parent GPU, not a MIG device");
     if ((eventTypes & ~migkit::nvml::kSupportedEvents) != 0) {
       return Status::NotSupported("event types " + migkit::nvml::Hex(eventTypes) +
                                   " include some this GPU does not report (supported: " +
@@ -163,7 +165,8 @@ nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long ev
   });
 }
 
-nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t* data, unsigned int timeoutms) {
+nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t* data,
+                                 unsigned int timeoutms) {
   return migkit::nvml::Wait(__func__, set, data, timeoutms, /*v2=*/true);
 }
 

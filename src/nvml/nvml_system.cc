@@ -67,7 +67,8 @@ const char* nvmlErrorString(nvmlReturn_t result) { return migkit::nvml::ErrorStr
 // cause and exit code the direct backend would. `code` receives a migkit Code (core/status.h).
 nvmlReturn_t nvmlMigkitGetLastError(nvmlReturn_t result, int* code, char* message,
                                     unsigned int length) {
-  return Guard(__func__, [&]() { return migkit::nvml::GetLastError(result, code, message, length); });
+  return Guard(__func__,
+               [&]() { return migkit::nvml::GetLastError(result, code, message, length); });
 }
 
 nvmlReturn_t nvmlSystemGetDriverVersion(char* version, unsigned int length) {

@@ -61,13 +61,14 @@ StatusOr<nvmlDevice_t> NvmlBackend::Device(int gpu) {
   unsigned int count = 0;
   MIGKIT_RETURN_IF_ERROR(library_->Check(f.device_get_count(&count), "nvmlDeviceGetCount_v2"));
   if (gpu < 0 || gpu >= static_cast<int>(count)) {
-    return Status::InvalidArgument("GPU index " + std::to_string(gpu) + " does not exist; valid: 0-" +
+    return Status::InvalidArgument("GPU index " + std::to_string(gpu) +
+                                   " does not exist; valid: 0-" +
                                    std::to_string(static_cast<int>(count) - 1));
   }
   nvmlDevice_t device = nullptr;
-  MIGKIT_RETURN_IF_ERROR(library_->Check(
-      f.device_get_handle_by_index(static_cast<unsigned>(gpu), &device),
-      "nvmlDeviceGetHandleByIndex_v2"));
+  MIGKIT_RETURN_IF_ERROR(
+      library_->Check(f.device_get_handle_by_index(static_cast<unsigned>(gpu), &device),
+                      "nvmlDeviceGetHandleByIndex_v2"));
   return device;
 }
 
@@ -106,16 +107,16 @@ StatusOr<GpuInfo> NvmlBackend::ReadGpu(int gpu, nvmlDevice_t device) {
   GpuInfo info;
   info.index = gpu;
   char name[NVML_DEVICE_NAME_V2_BUFFER_SIZE] = {};
-  MIGKIT_RETURN_IF_ERROR(library_->Check(f.device_get_name(device, name, sizeof name),
-                                         "nvmlDeviceGetName"));
+  MIGKIT_RETURN_IF_ERROR(
+      library_->Check(f.device_get_name(device, name, sizeof name), "nvmlDeviceGetName"));
   char uuid[NVML_DEVICE_UUID_V2_BUFFER_SIZE] = {};
-  MIGKIT_RETURN_IF_ERROR(library_->Check(f.device_get_uuid(device, uuid, sizeof uuid),
-                                         "nvmlDeviceGetUUID"));
+  MIGKIT_RETURN_IF_ERROR(
+      library_->Check(f.device_get_uuid(device, uuid, sizeof uuid), "nvmlDeviceGetUUID"));
   info.uuid = uuid;
   nvmlPciInfo_t pci;
   std::memset(&pci, 0, sizeof pci);
-  MIGKIT_RETURN_IF_ERROR(library_->Check(f.device_get_pci_info(device, &pci),
-                                         "nvmlDeviceGetPciInfo_v3"));
+  MIGKIT_RETURN_IF_ERROR(
+      library_->Check(f.device_get_pci_info(device, &pci), "nvmlDeviceGetPciInfo_v3"));
   info.pci_bus_id = pci.busId;
   StatusOr<const GpuModel*> model = ModelOf(device, name, pci);
   if (!model.ok()) return model.status();
@@ -199,9 +200,9 @@ Status NvmlBackend::ReadInstances(nvmlDevice_t device, ProfileTable* table, GpuS
   return Status::Ok();
 }
 
-Status NvmlBackend::ReadComputeInstances(
-    nvmlGpuInstance_t gi, unsigned int gi_profile_id, ProfileTable* table, GpuInstance* out,
-    std::map<std::pair<int, int>, nvmlDevice_t>* mig_handles) {
+Status NvmlBackend::ReadComputeInstances(nvmlGpuInstance_t gi, unsigned int gi_profile_id,
+                                         ProfileTable* table, GpuInstance* out,
+                                         std::map<std::pair<int, int>, nvmlDevice_t>* mig_handles) {
   const NvmlFunctions& f = library_->fn();
   auto known = table->ci.find(gi_profile_id);
   if (known == table->ci.end()) {
@@ -262,8 +263,8 @@ Status NvmlBackend::ReadMigUuids(nvmlDevice_t device, size_t mig_devices, GpuInf
     MIGKIT_RETURN_IF_ERROR(library_->Check(r, "nvmlDeviceGetMigDeviceHandleByIndex"));
     unsigned int gi_id = 0;
     unsigned int ci_id = 0;
-    MIGKIT_RETURN_IF_ERROR(library_->Check(f.device_get_gpu_instance_id(mig, &gi_id),
-                                           "nvmlDeviceGetGpuInstanceId"));
+    MIGKIT_RETURN_IF_ERROR(
+        library_->Check(f.device_get_gpu_instance_id(mig, &gi_id), "nvmlDeviceGetGpuInstanceId"));
     MIGKIT_RETURN_IF_ERROR(library_->Check(f.device_get_compute_instance_id(mig, &ci_id),
                                            "nvmlDeviceGetComputeInstanceId"));
     char uuid[NVML_DEVICE_UUID_V2_BUFFER_SIZE] = {};
@@ -279,12 +280,12 @@ Status NvmlBackend::ReadMigUuids(nvmlDevice_t device, size_t mig_devices, GpuInf
 StatusOr<const GpuModel*> NvmlBackend::ModelOf(nvmlDevice_t device) {
   const NvmlFunctions& f = library_->fn();
   char name[NVML_DEVICE_NAME_V2_BUFFER_SIZE] = {};
-  MIGKIT_RETURN_IF_ERROR(library_->Check(f.device_get_name(device, name, sizeof name),
-                                         "nvmlDeviceGetName"));
+  MIGKIT_RETURN_IF_ERROR(
+      library_->Check(f.device_get_name(device, name, sizeof name), "nvmlDeviceGetName"));
   nvmlPciInfo_t pci;
   std::memset(&pci, 0, sizeof pci);
-  MIGKIT_RETURN_IF_ERROR(library_->Check(f.device_get_pci_info(device, &pci),
-                                         "nvmlDeviceGetPciInfo_v3"));
+  MIGKIT_RETURN_IF_ERROR(
+      library_->Check(f.device_get_pci_info(device, &pci), "nvmlDeviceGetPciInfo_v3"));
   return ModelOf(device, name, pci);
 }
 
@@ -295,7 +296,8 @@ StatusOr<const GpuModel*> NvmlBackend::ModelOf(nvmlDevice_t device, const std::s
   // The usual case without parsing the whole catalog (Catalog::Find parses the one file with
   // this name): the loop below picks the same model unless two models share a name and a PCI
   // device ID.
-  if (const GpuModel* m = catalog_->Find(name); m != nullptr && m->pci_device_id == pci.pciDeviceId) {
+  if (const GpuModel* m = catalog_->Find(name);
+      m != nullptr && m->pci_device_id == pci.pciDeviceId) {
     return m;
   }
   const GpuModel* by_name = nullptr;
@@ -377,8 +379,8 @@ StatusOr<std::unique_ptr<GpuModel>> NvmlBackend::DeriveModel(nvmlDevice_t device
     p.ofa = static_cast<int>(info.ofaCount);
     p.p2p = info.isP2pSupported != 0;
     // DCGM's name rule, unless the driver names the profile itself (the V call).
-    p.name = std::to_string(p.slices) + "g." +
-             std::to_string((info.memorySizeMB + 1023) / 1024) + "gb";
+    p.name =
+        std::to_string(p.slices) + "g." + std::to_string((info.memorySizeMB + 1023) / 1024) + "gb";
     if (f.device_get_gpu_instance_profile_info_v != nullptr) {
       nvmlGpuInstanceProfileInfo_v2_t v2;
       std::memset(&v2, 0, sizeof v2);
@@ -401,8 +403,8 @@ StatusOr<std::unique_ptr<GpuModel>> NvmlBackend::DeriveModel(nvmlDevice_t device
               NVML_SUCCESS &&
           n > 0) {
         std::vector<nvmlGpuInstancePlacement_t> placements(n);
-        if (f.device_get_gpu_instance_possible_placements(device, info.id, placements.data(),
-                                                          &n) == NVML_SUCCESS) {
+        if (f.device_get_gpu_instance_possible_placements(device, info.id, placements.data(), &n) ==
+            NVML_SUCCESS) {
           for (unsigned int k = 0; k < n && k < placements.size(); ++k) {
             p.placement_starts.push_back(static_cast<int>(placements[k].start));
             p.placement_size = static_cast<int>(placements[k].size);
@@ -547,8 +549,7 @@ Status NvmlBackend::DestroyGpuInstance(int gpu, int gi_id) {
   });
 }
 
-StatusOr<ComputeInstance> NvmlBackend::CreateComputeInstance(int gpu, int gi_id,
-                                                             int ci_profile_id,
+StatusOr<ComputeInstance> NvmlBackend::CreateComputeInstance(int gpu, int gi_id, int ci_profile_id,
                                                              std::optional<int> start) {
   MIGKIT_RETURN_IF_ERROR(CheckChangesAllowed());
   StatusOr<nvmlDevice_t> device = Device(gpu);

@@ -113,8 +113,8 @@ class NvmlBackend : public Backend {
   /// info reports it into `mig_handles`, by (GI ID, CI ID).
   Status ReadInstances(nvmlDevice_t device, ProfileTable* table, GpuState* state,
                        std::map<std::pair<int, int>, nvmlDevice_t>* mig_handles);
-  Status ReadComputeInstances(nvmlGpuInstance_t gi, unsigned int gi_profile_id,
-                              ProfileTable* table, GpuInstance* out,
+  Status ReadComputeInstances(nvmlGpuInstance_t gi, unsigned int gi_profile_id, ProfileTable* table,
+                              GpuInstance* out,
                               std::map<std::pair<int, int>, nvmlDevice_t>* mig_handles);
   /// The UUIDs of the `mig_devices` MIG devices of `device` (one per compute instance).
   Status ReadMigUuids(nvmlDevice_t device, size_t mig_devices, GpuInfo* info);

@@ -50,9 +50,12 @@ StatusOr<CcReport> NvmlBackend::CcStatus() {
   }
   // One mode for every GPU: NVML's view is system-wide.
   GpuCcState gpu;
-  if (r.system.multi_gpu_mode == NVML_CC_SYSTEM_MULTIGPU_PROTECTED_PCIE) gpu.ppcie_current = true;
-  else if (r.system.devtools_mode == NVML_CC_SYSTEM_DEVTOOLS_MODE_ON) gpu.current = CcMode::kDevtools;
-  else if (r.system.cc_feature == NVML_CC_SYSTEM_FEATURE_ENABLED) gpu.current = CcMode::kOn;
+  if (r.system.multi_gpu_mode == NVML_CC_SYSTEM_MULTIGPU_PROTECTED_PCIE)
+    gpu.ppcie_current = true;
+  else if (r.system.devtools_mode == NVML_CC_SYSTEM_DEVTOOLS_MODE_ON)
+    gpu.current = CcMode::kDevtools;
+  else if (r.system.cc_feature == NVML_CC_SYSTEM_FEATURE_ENABLED)
+    gpu.current = CcMode::kOn;
   gpu.pending = gpu.current;
   gpu.ppcie_pending = gpu.ppcie_current;
   unsigned int count = 0;
@@ -65,12 +68,13 @@ Status NvmlBackend::SetCcReady(bool ready) {
   MIGKIT_RETURN_IF_ERROR(CheckChangesAllowed());
   const NvmlFunctions& f = library_->fn();
   if (f.system_set_conf_compute_gpus_ready_state == nullptr) {
-    return Status::NotSupported(library_->path() + " has no nvmlSystemSetConfComputeGpusReadyState");
+    return Status::NotSupported(library_->path() +
+                                " has no nvmlSystemSetConfComputeGpusReadyState");
   }
-  return library_->Check(f.system_set_conf_compute_gpus_ready_state(
-                             ready ? NVML_CC_ACCEPTING_CLIENT_REQUESTS_TRUE
-                                   : NVML_CC_ACCEPTING_CLIENT_REQUESTS_FALSE),
-                         "nvmlSystemSetConfComputeGpusReadyState");
+  return library_->Check(
+      f.system_set_conf_compute_gpus_ready_state(ready ? NVML_CC_ACCEPTING_CLIENT_REQUESTS_TRUE
+                                                       : NVML_CC_ACCEPTING_CLIENT_REQUESTS_FALSE),
+      "nvmlSystemSetConfComputeGpusReadyState");
 }
 
 Status NvmlBackend::SetCcKeyRotationThreshold(std::uint64_t value) {

@@ -4,7 +4,6 @@
 #include "nvml_client/nvml_backend.h"
 
 #include <gtest/gtest.h>
-
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,9 +74,8 @@ TEST_F(NvmlBackendTest, SnapshotsAndErrorsMatchTheEmulatedNode) {
     SetUp();
     Open(model_id);
     ExpectSameSnapshots();
-    ExpectSameFailure(Code::kNotSupported, [](Backend* b) {
-      return b->CreateGpuInstance(0, 0, std::nullopt).status();
-    });
+    ExpectSameFailure(Code::kNotSupported,
+                      [](Backend* b) { return b->CreateGpuInstance(0, 0, std::nullopt).status(); });
     EnableMig(0);
     ExpectSameSnapshots();
     const GpuModel* model = Catalog::BuiltIn().Find(model_id);
@@ -194,8 +192,7 @@ TEST_F(NvmlBackendTest, SeveralGpusKeepTheirIndices) {
   ASSERT_TRUE(backend_->CreateGpuInstance(1, 19, std::nullopt).ok());
   ASSERT_TRUE(backend_->CreateGpuInstance(2, 14, std::nullopt).ok());
   ExpectSameSnapshots();
-  ExpectSameFailure(Code::kInvalidArgument,
-                    [](Backend* b) { return b->DestroyGpuInstance(3, 1); });
+  ExpectSameFailure(Code::kInvalidArgument, [](Backend* b) { return b->DestroyGpuInstance(3, 1); });
 }
 
 TEST_F(NvmlBackendTest, InjectedFaultsKeepTheirCodeAndNameTheFunction) {
@@ -204,8 +201,7 @@ TEST_F(NvmlBackendTest, InjectedFaultsKeepTheirCodeAndNameTheFunction) {
   ASSERT_OK(node_->AddFault(FaultRule{FaultOp::kCreateGpuInstance, -1, Code::kInUse, 1}));
   StatusOr<GpuInstance> gi = backend_->CreateGpuInstance(0, 19, std::nullopt);
   ASSERT_FALSE(gi.ok());
-  EXPECT_EQ(gi.status(),
-            Status::InUse("nvmlDeviceCreateGpuInstance returned NVML_ERROR_IN_USE"));
+  EXPECT_EQ(gi.status(), Status::InUse("nvmlDeviceCreateGpuInstance returned NVML_ERROR_IN_USE"));
   ExpectSameSnapshots();
   EXPECT_TRUE(backend_->CreateGpuInstance(0, 19, std::nullopt).ok()) << "the fault fired once";
 }
@@ -290,8 +286,8 @@ TEST_F(NvmlBackendTest, GpusMissingFromTheCatalogGetAModelDerivedFromNvml) {
 
 TEST_F(NvmlBackendTest, DescribeNamesTheLibraryAndVersions) {
   Open("H100-SXM5-80GB");
-  EXPECT_EQ(backend_->Describe(), "NVML " + backend_->library().path() +
-                                      " (driver 580.82.07, NVML 13.580.82.07)");
+  EXPECT_EQ(backend_->Describe(),
+            "NVML " + backend_->library().path() + " (driver 580.82.07, NVML 13.580.82.07)");
   EXPECT_FALSE(backend_->IsEmulated());
 }
 
@@ -328,7 +324,8 @@ EmulatedNode* g_other_process = nullptr;
 decltype(&::nvmlDeviceCreateGpuInstance) g_real_create_gi = nullptr;
 decltype(&::nvmlGpuInstanceCreateComputeInstance) g_real_create_ci = nullptr;
 
-nvmlReturn_t CreateGiThenOtherDestroys(nvmlDevice_t d, unsigned int profile, nvmlGpuInstance_t* gi) {
+nvmlReturn_t CreateGiThenOtherDestroys(nvmlDevice_t d, unsigned int profile,
+                                       nvmlGpuInstance_t* gi) {
   const nvmlReturn_t r = g_real_create_gi(d, profile, gi);
   const std::vector<GpuInfo> gpus = *g_other_process->Gpus();  // kept alive for the loop
   for (const GpuInstance& g : gpus[0].state.gpu_instances) {
@@ -435,8 +432,8 @@ TEST_F(NvmlBackendTest, MixedNvmlAndDirectWritersReportWhatHappened) {
           if (destroyed.ok()) {
             log << "D " << id << "\n";
           } else {
-            log << "F destroy " << static_cast<int>(destroyed.code()) << " "
-                << destroyed.ToString() << "\n";
+            log << "F destroy " << static_cast<int>(destroyed.code()) << " " << destroyed.ToString()
+                << "\n";
           }
         }
       }
@@ -467,9 +464,10 @@ TEST_F(NvmlBackendTest, MixedNvmlAndDirectWritersReportWhatHappened) {
         int code = 0;
         log >> what >> code;
         std::getline(log, rest);
-        const bool honest = (what == "create" && code == static_cast<int>(Code::kInsufficientResources)) ||
-                            (what == "destroy" && (code == static_cast<int>(Code::kNotFound) ||
-                                                   code == static_cast<int>(Code::kInvalidArgument)));
+        const bool honest =
+            (what == "create" && code == static_cast<int>(Code::kInsufficientResources)) ||
+            (what == "destroy" && (code == static_cast<int>(Code::kNotFound) ||
+                                   code == static_cast<int>(Code::kInvalidArgument)));
         EXPECT_TRUE(honest) << "writer " << w << ": " << what << " failed:" << rest;
       }
     }

@@ -47,11 +47,16 @@ void ResolveAll(void* h, NvmlFunctions* f, std::vector<std::string>* missing) {
   Resolve(h, &f->device_get_pci_info, {"nvmlDeviceGetPciInfo_v3", "nvmlDeviceGetPciInfo_v2"},
           kRequired, missing);
   Resolve(h, &f->device_get_memory_info, {"nvmlDeviceGetMemoryInfo"}, kRequired, missing);
-  Resolve(h, &f->system_get_conf_compute_state, {"nvmlSystemGetConfComputeState"}, kOptional, missing);
-  Resolve(h, &f->system_get_conf_compute_settings, {"nvmlSystemGetConfComputeSettings"}, kOptional, missing);
-  Resolve(h, &f->system_get_conf_compute_capabilities, {"nvmlSystemGetConfComputeCapabilities"}, kOptional, missing);
-  Resolve(h, &f->system_get_conf_compute_gpus_ready_state, {"nvmlSystemGetConfComputeGpusReadyState"}, kOptional, missing);
-  Resolve(h, &f->system_set_conf_compute_gpus_ready_state, {"nvmlSystemSetConfComputeGpusReadyState"}, kOptional, missing);
+  Resolve(h, &f->system_get_conf_compute_state, {"nvmlSystemGetConfComputeState"}, kOptional,
+          missing);
+  Resolve(h, &f->system_get_conf_compute_settings, {"nvmlSystemGetConfComputeSettings"}, kOptional,
+          missing);
+  Resolve(h, &f->system_get_conf_compute_capabilities, {"nvmlSystemGetConfComputeCapabilities"},
+          kOptional, missing);
+  Resolve(h, &f->system_get_conf_compute_gpus_ready_state,
+          {"nvmlSystemGetConfComputeGpusReadyState"}, kOptional, missing);
+  Resolve(h, &f->system_set_conf_compute_gpus_ready_state,
+          {"nvmlSystemSetConfComputeGpusReadyState"}, kOptional, missing);
   Resolve(h, &f->system_get_conf_compute_key_rotation_threshold_info,
           {"nvmlSystemGetConfComputeKeyRotationThresholdInfo"}, kOptional, missing);
   Resolve(h, &f->system_set_conf_compute_key_rotation_threshold_info,
@@ -79,8 +84,8 @@ void ResolveAll(void* h, NvmlFunctions* f, std::vector<std::string>* missing) {
           {"nvmlGpuInstanceGetComputeInstanceProfileInfo"}, kRequired, missing);
   Resolve(h, &f->gpu_instance_get_compute_instances, {"nvmlGpuInstanceGetComputeInstances"},
           kRequired, missing);
-  Resolve(h, &f->gpu_instance_get_compute_instance_by_id,
-          {"nvmlGpuInstanceGetComputeInstanceById"}, kRequired, missing);
+  Resolve(h, &f->gpu_instance_get_compute_instance_by_id, {"nvmlGpuInstanceGetComputeInstanceById"},
+          kRequired, missing);
   Resolve(h, &f->gpu_instance_create_compute_instance, {"nvmlGpuInstanceCreateComputeInstance"},
           kRequired, missing);
   Resolve(h, &f->gpu_instance_create_compute_instance_with_placement,
@@ -113,39 +118,65 @@ std::string LoadedPath(void* handle, const std::string& fallback) {
 
 std::string NvmlReturnName(nvmlReturn_t result) {
   switch (result) {
-    case NVML_SUCCESS: return "NVML_SUCCESS";
-    case NVML_ERROR_UNINITIALIZED: return "NVML_ERROR_UNINITIALIZED";
-    case NVML_ERROR_INVALID_ARGUMENT: return "NVML_ERROR_INVALID_ARGUMENT";
-    case NVML_ERROR_NOT_SUPPORTED: return "NVML_ERROR_NOT_SUPPORTED";
-    case NVML_ERROR_NO_PERMISSION: return "NVML_ERROR_NO_PERMISSION";
-    case NVML_ERROR_ALREADY_INITIALIZED: return "NVML_ERROR_ALREADY_INITIALIZED";
-    case NVML_ERROR_NOT_FOUND: return "NVML_ERROR_NOT_FOUND";
-    case NVML_ERROR_INSUFFICIENT_SIZE: return "NVML_ERROR_INSUFFICIENT_SIZE";
-    case NVML_ERROR_INSUFFICIENT_POWER: return "NVML_ERROR_INSUFFICIENT_POWER";
-    case NVML_ERROR_DRIVER_NOT_LOADED: return "NVML_ERROR_DRIVER_NOT_LOADED";
-    case NVML_ERROR_TIMEOUT: return "NVML_ERROR_TIMEOUT";
-    case NVML_ERROR_IRQ_ISSUE: return "NVML_ERROR_IRQ_ISSUE";
-    case NVML_ERROR_LIBRARY_NOT_FOUND: return "NVML_ERROR_LIBRARY_NOT_FOUND";
-    case NVML_ERROR_FUNCTION_NOT_FOUND: return "NVML_ERROR_FUNCTION_NOT_FOUND";
-    case NVML_ERROR_CORRUPTED_INFOROM: return "NVML_ERROR_CORRUPTED_INFOROM";
-    case NVML_ERROR_GPU_IS_LOST: return "NVML_ERROR_GPU_IS_LOST";
-    case NVML_ERROR_RESET_REQUIRED: return "NVML_ERROR_RESET_REQUIRED";
-    case NVML_ERROR_OPERATING_SYSTEM: return "NVML_ERROR_OPERATING_SYSTEM";
-    case NVML_ERROR_LIB_RM_VERSION_MISMATCH: return "NVML_ERROR_LIB_RM_VERSION_MISMATCH";
-    case NVML_ERROR_IN_USE: return "NVML_ERROR_IN_USE";
-    case NVML_ERROR_MEMORY: return "NVML_ERROR_MEMORY";
-    case NVML_ERROR_NO_DATA: return "NVML_ERROR_NO_DATA";
-    case NVML_ERROR_VGPU_ECC_NOT_SUPPORTED: return "NVML_ERROR_VGPU_ECC_NOT_SUPPORTED";
-    case NVML_ERROR_INSUFFICIENT_RESOURCES: return "NVML_ERROR_INSUFFICIENT_RESOURCES";
-    case NVML_ERROR_ARGUMENT_VERSION_MISMATCH: return "NVML_ERROR_ARGUMENT_VERSION_MISMATCH";
-    case NVML_ERROR_INVALID_STATE: return "NVML_ERROR_INVALID_STATE";
-    case NVML_ERROR_UNKNOWN: return "NVML_ERROR_UNKNOWN";
+    case NVML_SUCCESS:
+      return "NVML_SUCCESS";
+    case NVML_ERROR_UNINITIALIZED:
+      return "NVML_ERROR_UNINITIALIZED";
+    case NVML_ERROR_INVALID_ARGUMENT:
+      return "NVML_ERROR_INVALID_ARGUMENT";
+    case NVML_ERROR_NOT_SUPPORTED:
+      return "NVML_ERROR_NOT_SUPPORTED";
+    case NVML_ERROR_NO_PERMISSION:
+      return "NVML_ERROR_NO_PERMISSION";
+    case NVML_ERROR_ALREADY_INITIALIZED:
+      return "NVML_ERROR_ALREADY_INITIALIZED";
+    case NVML_ERROR_NOT_FOUND:
+      return "NVML_ERROR_NOT_FOUND";
+    case NVML_ERROR_INSUFFICIENT_SIZE:
+      return "NVML_ERROR_INSUFFICIENT_SIZE";
+    case NVML_ERROR_INSUFFICIENT_POWER:
+      return "NVML_ERROR_INSUFFICIENT_POWER";
+    case NVML_ERROR_DRIVER_NOT_LOADED:
+      return "NVML_ERROR_DRIVER_NOT_LOADED";
+    case NVML_ERROR_TIMEOUT:
+      return "NVML_ERROR_TIMEOUT";
+    case NVML_ERROR_IRQ_ISSUE:
+      return "NVML_ERROR_IRQ_ISSUE";
+    case NVML_ERROR_LIBRARY_NOT_FOUND:
+      return "NVML_ERROR_LIBRARY_NOT_FOUND";
+    case NVML_ERROR_FUNCTION_NOT_FOUND:
+      return "NVML_ERROR_FUNCTION_NOT_FOUND";
+    case NVML_ERROR_CORRUPTED_INFOROM:
+      return "NVML_ERROR_CORRUPTED_INFOROM";
+    case NVML_ERROR_GPU_IS_LOST:
+      return "NVML_ERROR_GPU_IS_LOST";
+    case NVML_ERROR_RESET_REQUIRED:
+      return "NVML_ERROR_RESET_REQUIRED";
+    case NVML_ERROR_OPERATING_SYSTEM:
+      return "NVML_ERROR_OPERATING_SYSTEM";
+    case NVML_ERROR_LIB_RM_VERSION_MISMATCH:
+      return "NVML_ERROR_LIB_RM_VERSION_MISMATCH";
+    case NVML_ERROR_IN_USE:
+      return "NVML_ERROR_IN_USE";
+    case NVML_ERROR_MEMORY:
+      return "NVML_ERROR_MEMORY";
+    case NVML_ERROR_NO_DATA:
+      return "NVML_ERROR_NO_DATA";
+    case NVML_ERROR_VGPU_ECC_NOT_SUPPORTED:
+      return "NVML_ERROR_VGPU_ECC_NOT_SUPPORTED";
+    case NVML_ERROR_INSUFFICIENT_RESOURCES:
+      return "NVML_ERROR_INSUFFICIENT_RESOURCES";
+    case NVML_ERROR_ARGUMENT_VERSION_MISMATCH:
+      return "NVML_ERROR_ARGUMENT_VERSION_MISMATCH";
+    case NVML_ERROR_INVALID_STATE:
+      return "NVML_ERROR_INVALID_STATE";
+    case NVML_ERROR_UNKNOWN:
+      return "NVML_ERROR_UNKNOWN";
   }
   return "NVML return " + std::to_string(static_cast<int>(result));
 }
 
-Status StatusFromNvml(nvmlReturn_t result, std::string_view function,
-                      std::string_view error_text) {
+Status StatusFromNvml(nvmlReturn_t result, std::string_view function, std::string_view error_text) {
   if (result == NVML_SUCCESS) return Status::Ok();
   std::string message = std::string(function) + " returned " + NvmlReturnName(result);
   Code code = Code::kUnknown;
@@ -231,7 +262,8 @@ Status NvmlLibrary::Check(nvmlReturn_t result, std::string_view function) const 
     int code = 0;
     char message[2048] = {};
     if (fn_.migkit_get_last_error(result, &code, message, sizeof message) == NVML_SUCCESS &&
-        code >= static_cast<int>(Code::kCorruption) && code <= static_cast<int>(Code::kParseError)) {
+        code >= static_cast<int>(Code::kCorruption) &&
+        code <= static_cast<int>(Code::kParseError)) {
       return Status(static_cast<Code>(code), message);
     }
   }

@@ -41,8 +41,8 @@ struct NvmlFunctions {
   decltype(&::nvmlDeviceGetMigMode) device_get_mig_mode = nullptr;
   decltype(&::nvmlDeviceSetMigMode) device_set_mig_mode = nullptr;
   decltype(&::nvmlDeviceGetGpuInstanceProfileInfo) device_get_gpu_instance_profile_info = nullptr;
-  decltype(&::nvmlDeviceGetGpuInstanceProfileInfoV)
-      device_get_gpu_instance_profile_info_v = nullptr;  // optional (names of derived models)
+  decltype(&::nvmlDeviceGetGpuInstanceProfileInfoV) device_get_gpu_instance_profile_info_v =
+      nullptr;  // optional (names of derived models)
   decltype(&::nvmlDeviceGetGpuInstancePossiblePlacements_v2)
       device_get_gpu_instance_possible_placements = nullptr;  // _v2, else v1; optional
   // GPU instances.
@@ -50,17 +50,16 @@ struct NvmlFunctions {
   decltype(&::nvmlDeviceGetGpuInstanceById) device_get_gpu_instance_by_id = nullptr;
   decltype(&::nvmlGpuInstanceGetInfo) gpu_instance_get_info = nullptr;
   decltype(&::nvmlDeviceCreateGpuInstance) device_create_gpu_instance = nullptr;
-  decltype(&::nvmlDeviceCreateGpuInstanceWithPlacement)
-      device_create_gpu_instance_with_placement = nullptr;
+  decltype(&::nvmlDeviceCreateGpuInstanceWithPlacement) device_create_gpu_instance_with_placement =
+      nullptr;
   decltype(&::nvmlGpuInstanceDestroy) gpu_instance_destroy = nullptr;
   // Compute instances.
   decltype(&::nvmlGpuInstanceGetComputeInstanceProfileInfo)
       gpu_instance_get_compute_instance_profile_info = nullptr;
   decltype(&::nvmlGpuInstanceGetComputeInstances) gpu_instance_get_compute_instances = nullptr;
-  decltype(&::nvmlGpuInstanceGetComputeInstanceById)
-      gpu_instance_get_compute_instance_by_id = nullptr;
-  decltype(&::nvmlGpuInstanceCreateComputeInstance)
-      gpu_instance_create_compute_instance = nullptr;
+  decltype(&::nvmlGpuInstanceGetComputeInstanceById) gpu_instance_get_compute_instance_by_id =
+      nullptr;
+  decltype(&::nvmlGpuInstanceCreateComputeInstance) gpu_instance_create_compute_instance = nullptr;
   decltype(&::nvmlGpuInstanceCreateComputeInstanceWithPlacement)
       gpu_instance_create_compute_instance_with_placement = nullptr;
   decltype(&::nvmlComputeInstanceDestroy) compute_instance_destroy = nullptr;
@@ -77,8 +76,10 @@ struct NvmlFunctions {
   decltype(&::nvmlSystemGetConfComputeState) system_get_conf_compute_state = nullptr;
   decltype(&::nvmlSystemGetConfComputeSettings) system_get_conf_compute_settings = nullptr;
   decltype(&::nvmlSystemGetConfComputeCapabilities) system_get_conf_compute_capabilities = nullptr;
-  decltype(&::nvmlSystemGetConfComputeGpusReadyState) system_get_conf_compute_gpus_ready_state = nullptr;
-  decltype(&::nvmlSystemSetConfComputeGpusReadyState) system_set_conf_compute_gpus_ready_state = nullptr;
+  decltype(&::nvmlSystemGetConfComputeGpusReadyState) system_get_conf_compute_gpus_ready_state =
+      nullptr;
+  decltype(&::nvmlSystemSetConfComputeGpusReadyState) system_set_conf_compute_gpus_ready_state =
+      nullptr;
   decltype(&::nvmlSystemGetConfComputeKeyRotationThresholdInfo)
       system_get_conf_compute_key_rotation_threshold_info = nullptr;
   decltype(&::nvmlSystemSetConfComputeKeyRotationThresholdInfo)

@@ -49,15 +49,17 @@ TEST(StatusFromNvml, KeepsTheDriversTextForCodesMigkitLacks) {
   const Status s = StatusFromNvml(NVML_ERROR_DRIVER_NOT_LOADED, "nvmlInit_v2", "Driver Not Loaded");
   EXPECT_EQ(s.code(), Code::kUnknown);
   EXPECT_EQ(s.message(), "nvmlInit_v2 returned NVML_ERROR_DRIVER_NOT_LOADED (Driver Not Loaded)");
-  EXPECT_EQ(StatusFromNvml(static_cast<nvmlReturn_t>(77), "f").message(), "f returned NVML return 77");
+  EXPECT_EQ(StatusFromNvml(static_cast<nvmlReturn_t>(77), "f").message(),
+            "f returned NVML return 77");
 }
 
 TEST(NvmlLibrary, MissingFileIsNotFoundNamingThePath) {
   StatusOr<std::unique_ptr<NvmlLibrary>> lib = NvmlLibrary::Open("/nonexistent/libnvidia-ml.so.1");
   ASSERT_FALSE(lib.ok());
   EXPECT_EQ(lib.status().code(), Code::kNotFound);
-  EXPECT_TRUE(Contains(lib.status().message(), "cannot load the NVML library "
-                                               "/nonexistent/libnvidia-ml.so.1"))
+  EXPECT_TRUE(Contains(lib.status().message(),
+                       "cannot load the NVML library "
+                       "/nonexistent/libnvidia-ml.so.1"))
       << lib.status().ToString();
 }
 
@@ -67,9 +69,10 @@ TEST(NvmlLibrary, LibraryWithoutNvmlNamesTheMissingFunctions) {
   EXPECT_EQ(lib.status().code(), Code::kNotSupported);
   const std::string m = lib.status().message();
   EXPECT_TRUE(Contains(m, "libc.so.6 is not a usable libnvidia-ml.so.1")) << m;
-  EXPECT_TRUE(Contains(m, "it lacks nvmlInit_v2, nvmlShutdown, nvmlErrorString, "
-                          "nvmlSystemGetDriverVersion and 27 more (migctl needs NVML from driver "
-                          "R470 or later)"))
+  EXPECT_TRUE(Contains(m,
+                       "it lacks nvmlInit_v2, nvmlShutdown, nvmlErrorString, "
+                       "nvmlSystemGetDriverVersion and 27 more (migctl needs NVML from driver "
+                       "R470 or later)"))
       << m;
 }
 
@@ -101,7 +104,8 @@ TEST_F(NvmlLibraryEmulator, InitFailureNamesTheLibrary) {
   StatusOr<std::unique_ptr<NvmlLibrary>> lib = NvmlLibrary::Open(MIGKIT_TEST_NVML_LIBRARY);
   ASSERT_FALSE(lib.ok());
   EXPECT_EQ(lib.status().code(), Code::kUnknown);
-  EXPECT_TRUE(Contains(lib.status().message(), "cannot initialize NVML from ")) << lib.status().ToString();
+  EXPECT_TRUE(Contains(lib.status().message(), "cannot initialize NVML from "))
+      << lib.status().ToString();
   EXPECT_TRUE(Contains(lib.status().message(), "nvmlInit_v2 returned NVML_ERROR_UNKNOWN"))
       << lib.status().ToString();
 }

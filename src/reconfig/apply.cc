@@ -56,8 +56,8 @@ std::vector<BusyConflict> FindBusyConflicts(const Plan& plan, const std::vector<
         covered = m.gpu_uuid == uuid && gpu.state.FindGpuInstance(m.gi_id) != nullptr;
       }
       if (!covered) continue;
-      const bool seen = std::any_of(out.begin(), out.end(),
-                                    [&](const BusyConflict& c) { return c.mark == m; });
+      const bool seen =
+          std::any_of(out.begin(), out.end(), [&](const BusyConflict& c) { return c.mark == m; });
       if (!seen) out.push_back(BusyConflict{m, s.Describe()});
     }
   }
@@ -74,7 +74,8 @@ ApplyResult Apply(const ApplyEnv& env, const Desired& desired, const ApplyOption
     // Held for one plan -> execute -> verify round, released while waiting for busy instances.
     std::unique_ptr<FileLock> lock;
     if (!options.lock_path.empty() && !options.dry_run) {
-      StatusOr<std::unique_ptr<FileLock>> held = env.env->Lock(options.lock_path, /*exclusive=*/true);
+      StatusOr<std::unique_ptr<FileLock>> held =
+          env.env->Lock(options.lock_path, /*exclusive=*/true);
       if (!held.ok()) {
         result.status = held.status().WithContext("cannot take the reconfiguration lock");
         return result;
@@ -115,10 +116,11 @@ ApplyResult Apply(const ApplyEnv& env, const Desired& desired, const ApplyOption
     }
     if (!result.conflicts.empty() && !options.force) {
       if (now < deadline && env.sleep && !(options.stop && options.stop())) {
-        Log(options, "waiting for " + std::to_string(result.conflicts.size()) +
-                         " busy instance" + (result.conflicts.size() == 1 ? "" : "s") + " (" +
-                         result.conflicts.front().mark.ToString() + (result.conflicts.size() > 1 ? ", ..." : "") +
-                         "); " + Seconds(deadline - now) + " left");
+        Log(options, "waiting for " + std::to_string(result.conflicts.size()) + " busy instance" +
+                         (result.conflicts.size() == 1 ? "" : "s") + " (" +
+                         result.conflicts.front().mark.ToString() +
+                         (result.conflicts.size() > 1 ? ", ..." : "") + "); " +
+                         Seconds(deadline - now) + " left");
         lock.reset();
         env.sleep(std::min(options.poll_micros, deadline - now));
         continue;

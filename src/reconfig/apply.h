@@ -43,11 +43,11 @@ struct BusyConflict {
 };
 
 struct ApplyOptions {
-  bool dry_run = false;           // plan and check, change nothing
-  bool force = false;             // destroy busy instances anyway
-  std::int64_t wait_micros = 0;   // how long to wait for busy instances to be released
+  bool dry_run = false;          // plan and check, change nothing
+  bool force = false;            // destroy busy instances anyway
+  std::int64_t wait_micros = 0;  // how long to wait for busy instances to be released
   std::int64_t poll_micros = 1000000;
-  bool allow_reset = true;        // see PlanOptions::allow_reset
+  bool allow_reset = true;                           // see PlanOptions::allow_reset
   std::function<void(const std::string&)> log;       // waits, forced destroys; may be empty
   std::function<void(const std::string&)> step_log;  // one line per executed step; may be empty
   /// Checked while waiting for busy instances; true gives up as if the wait had run out (used on
@@ -61,8 +61,8 @@ struct ApplyOptions {
 
 struct ApplyEnv {
   Backend* backend = nullptr;
-  BusyStore* busy = nullptr;  // may be null: no marks
-  Env* env = nullptr;         // the clock (NowMicros)
+  BusyStore* busy = nullptr;                       // may be null: no marks
+  Env* env = nullptr;                              // the clock (NowMicros)
   std::function<void(std::int64_t micros)> sleep;  // waits; REQUIRED when wait_micros > 0
 };
 
@@ -77,8 +77,8 @@ enum class ApplyOutcome {
 
 struct ApplyResult {
   ApplyOutcome outcome = ApplyOutcome::kError;
-  Status status;                        // kError: why
-  std::vector<GpuInfo> start;           // the snapshot the final plan was made from
+  Status status;               // kError: why
+  std::vector<GpuInfo> start;  // the snapshot the final plan was made from
   Plan plan;
   std::vector<BusyConflict> conflicts;  // busy instances the plan destroys (or would)
   ExecutionReport report;               // kApplied / kFailed

@@ -1,7 +1,6 @@
 #include "reconfig/apply.h"
 
 #include <gtest/gtest.h>
-
 #include <stdlib.h>
 
 #include <filesystem>
@@ -47,7 +46,9 @@ class ApplyTest : public ::testing::Test {
     };
     uuid_ = MustSnapshot(node_.get())[0].uuid;
   }
-  Desired To(const std::string& name) { return ConfigDesired(kConfigs, name, MustSnapshot(node_.get())); }
+  Desired To(const std::string& name) {
+    return ConfigDesired(kConfigs, name, MustSnapshot(node_.get()));
+  }
 
   MemEnv env_;
   std::unique_ptr<EmulatedNode> node_;
@@ -58,7 +59,8 @@ class ApplyTest : public ::testing::Test {
 };
 
 TEST_F(ApplyTest, RefusesToDestroyBusyInstancesUnlessForced) {
-  ASSERT_OK(busy_.Add(BusyMark{uuid_, 7, std::nullopt, "job-42", 0, std::nullopt}, env_.NowMicros()));
+  ASSERT_OK(
+      busy_.Add(BusyMark{uuid_, 7, std::nullopt, "job-42", 0, std::nullopt}, env_.NowMicros()));
   const std::string before = env_.Contents("/n/node.json");
   ApplyResult r = Apply(ae_, To("all-7g"), {});
   EXPECT_EQ(r.outcome, ApplyOutcome::kBusy);
@@ -93,12 +95,13 @@ TEST_F(ApplyTest, WaitsForBusyInstancesOnTheClock) {
   EXPECT_EQ(r.outcome, ApplyOutcome::kApplied);
   EXPECT_EQ(r.waited_micros, 90'000'000);
   ASSERT_FALSE(log.empty());
-  EXPECT_EQ(log.front(), "waiting for 1 busy instance (" + uuid_ +
-                             " GI 9 CI 0 (held by job-1)); 600s left");
+  EXPECT_EQ(log.front(),
+            "waiting for 1 busy instance (" + uuid_ + " GI 9 CI 0 (held by job-1)); 600s left");
 }
 
 TEST_F(ApplyTest, GivesUpWhenTheWaitRunsOut) {
-  ASSERT_OK(busy_.Add(BusyMark{uuid_, 9, std::nullopt, "job-1", 0, std::nullopt}, env_.NowMicros()));
+  ASSERT_OK(
+      busy_.Add(BusyMark{uuid_, 9, std::nullopt, "job-1", 0, std::nullopt}, env_.NowMicros()));
   ApplyOptions wait;
   wait.wait_micros = 30'000'000;
   wait.poll_micros = 10'000'000;
@@ -158,7 +161,8 @@ TEST(ExampleConfigs, ApplyOnTheEmulator) {
       Desired d;
       d.configs = targets;
       MustApply(node.get(), &env, d);
-      EXPECT_TRUE(CheckApplied(MustSnapshot(node.get()), targets).empty()) << name << " " << config.name;
+      EXPECT_TRUE(CheckApplied(MustSnapshot(node.get()), targets).empty())
+          << name << " " << config.name;
     }
   }
 }
@@ -166,9 +170,9 @@ TEST(ExampleConfigs, ApplyOnTheEmulator) {
 // Every built-in config applies on a node of every model it selects.
 TEST(BuiltinConfigs, ApplyOnEveryModel) {
   const MigConfigFile& file = BuiltinMigConfigs();
-  for (const std::string& id : {std::string("A100-SXM4-40GB"), std::string("A30-24GB"),
-                                std::string("H100-SXM5-80GB"), std::string("B200"),
-                                std::string("RTX-PRO-6000")}) {
+  for (const std::string& id :
+       {std::string("A100-SXM4-40GB"), std::string("A30-24GB"), std::string("H100-SXM5-80GB"),
+        std::string("B200"), std::string("RTX-PRO-6000")}) {
     MemEnv env;
     auto node = NewTestNode(&env, "/n", "1x" + id);
     for (const NamedMigConfig& config : file.configs) {
@@ -178,7 +182,8 @@ TEST(BuiltinConfigs, ApplyOnEveryModel) {
       Desired d;
       d.configs = targets;
       MustApply(node.get(), &env, d);
-      EXPECT_TRUE(CheckApplied(MustSnapshot(node.get()), targets).empty()) << id << " " << config.name;
+      EXPECT_TRUE(CheckApplied(MustSnapshot(node.get()), targets).empty())
+          << id << " " << config.name;
     }
   }
 }

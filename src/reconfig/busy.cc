@@ -62,8 +62,9 @@ StatusOr<std::vector<BusyMark>> ParseBusyMarks(std::string_view text, const std:
     const nlohmann::json root = nlohmann::json::parse(text);
     if (!root.is_object() || root.value("format", 0) != 1 || !root.contains("marks") ||
         !root["marks"].is_array()) {
-      return Status::Corruption(path + ": not a busy-mark file of format 1 (expected {\"format\": 1, "
-                                       "\"marks\": [...]}); remove it to start over");
+      return Status::Corruption(path +
+                                ": not a busy-mark file of format 1 (expected {\"format\": 1, "
+                                "\"marks\": [...]}); remove it to start over");
     }
     std::vector<BusyMark> out;
     for (const nlohmann::json& j : root["marks"]) {
@@ -128,8 +129,8 @@ StatusOr<int> BusyStore::Remove(std::string_view gpu_uuid, int gi_id, std::optio
   std::vector<BusyMark> live = Live(std::move(marks).value(), now_micros);
   const size_t before = live.size();
   std::erase_if(live, [&](const BusyMark& m) {
-    return m.gpu_uuid == gpu_uuid && m.gi_id == gi_id &&
-           (!ci_id.has_value() || m.ci_id == ci_id) && (holder.empty() || m.holder == holder);
+    return m.gpu_uuid == gpu_uuid && m.gi_id == gi_id && (!ci_id.has_value() || m.ci_id == ci_id) &&
+           (holder.empty() || m.holder == holder);
   });
   const int removed = static_cast<int>(before - live.size());
   MIGKIT_RETURN_IF_ERROR(WriteLocked(live));

@@ -27,11 +27,11 @@
 namespace migkit {
 
 struct BusyMark {
-  std::string gpu_uuid;                  // "GPU-..."
+  std::string gpu_uuid;  // "GPU-..."
   int gi_id = 0;
-  std::optional<int> ci_id;              // empty: the whole GI
-  std::string holder;                    // free text: a job ID, a user, a host
-  std::int64_t created_micros = 0;       // Unix time, from the Env clock
+  std::optional<int> ci_id;                    // empty: the whole GI
+  std::string holder;                          // free text: a job ID, a user, a host
+  std::int64_t created_micros = 0;             // Unix time, from the Env clock
   std::optional<std::int64_t> expires_micros;  // empty: until released
   friend bool operator==(const BusyMark&, const BusyMark&) = default;
 

@@ -67,9 +67,10 @@ TEST(BusyStore, ReportsADamagedFile) {
   MemEnv env;
   ASSERT_OK(env.WriteFileAtomic("/s/busy.json", "{\"marks\": 3}"));
   BusyStore store(&env, "/s");
-  EXPECT_EQ(store.List(0).status(),
-            Status::Corruption("/s/busy.json: not a busy-mark file of format 1 (expected {\"format\": "
-                               "1, \"marks\": [...]}); remove it to start over"));
+  EXPECT_EQ(
+      store.List(0).status(),
+      Status::Corruption("/s/busy.json: not a busy-mark file of format 1 (expected {\"format\": "
+                         "1, \"marks\": [...]}); remove it to start over"));
 }
 
 TEST(BusyStore, WorksOnTheRealFileSystem) {

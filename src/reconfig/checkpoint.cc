@@ -1,14 +1,13 @@
 #include "reconfig/checkpoint.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "config/fit.h"
+#include "config/mig_profile.h"
 #include "core/gpu_state.h"
 #include "emu/strict_json.h"
-#include "config/mig_profile.h"
 #include "reconfig/busy.h"
 #include "reconfig/solver.h"
 
@@ -106,8 +105,9 @@ StatusOr<Checkpoint> ParseCheckpoint(std::string_view text, std::string_view sou
     const nlohmann::json root = nlohmann::json::parse(text);
     if (!root.is_object() || !root.contains("format") || root["format"] != 1 ||
         !root["format"].is_number_integer() || !root.contains("gpus") || !root["gpus"].is_array()) {
-      return Status::ParseError(where + ": not a migkit checkpoint (expected {\"format\": 1, "
-                                        "\"gpus\": [...]}, as `migctl checkpoint` writes)");
+      return Status::ParseError(where +
+                                ": not a migkit checkpoint (expected {\"format\": 1, "
+                                "\"gpus\": [...]}, as `migctl checkpoint` writes)");
     }
     Checkpoint c;
     if (root.contains("created_micros")) {
@@ -122,7 +122,8 @@ StatusOr<Checkpoint> ParseCheckpoint(std::string_view text, std::string_view sou
       CheckpointGpu g;
       g.index = static_cast<int>(sj::Int(j, "index", 0, kMaxSmall, at));
       g.uuid = sj::String(j, "uuid", at, /*allow_empty=*/false);
-      if (!uuids.insert(g.uuid).second) throw sj::JsonDefect(at + ": GPU " + g.uuid + " is listed twice");
+      if (!uuids.insert(g.uuid).second)
+        throw sj::JsonDefect(at + ": GPU " + g.uuid + " is listed twice");
       g.model_id = sj::String(j, "model", at, /*allow_empty=*/false);
       g.state.mig_current = g.state.mig_pending = sj::Bool(j, "mig_enabled", at);
       const nlohmann::json& gis = sj::Array(j, "gpu_instances", at);

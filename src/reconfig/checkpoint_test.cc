@@ -76,17 +76,20 @@ TEST(Checkpoint, RejectsForeignGpusAndBadFiles) {
   auto node = NewTestNode(&env, "/n", "1xH100-SXM5-80GB");
   Checkpoint c = MakeCheckpoint(MustSnapshot(node.get()), 0);
   c.gpus[0].uuid = "GPU-00000000-0000-0000-0000-000000000000";
-  EXPECT_EQ(CheckpointTargets(c, MustSnapshot(node.get())).status(),
-            Status::InvalidArgument("the checkpoint's GPU 0 (GPU-00000000-0000-0000-0000-000000000000) "
-                                    "is not on this node"));
+  EXPECT_EQ(
+      CheckpointTargets(c, MustSnapshot(node.get())).status(),
+      Status::InvalidArgument("the checkpoint's GPU 0 (GPU-00000000-0000-0000-0000-000000000000) "
+                              "is not on this node"));
   c = MakeCheckpoint(MustSnapshot(node.get()), 0);
   c.gpus[0].model_id = "A100-SXM4-40GB";
-  EXPECT_EQ(CheckpointTargets(c, MustSnapshot(node.get())).status(),
-            Status::InvalidArgument("GPU " + c.gpus[0].uuid +
-                                    " is an H100-SXM5-80GB but the checkpoint recorded A100-SXM4-40GB"));
-  EXPECT_EQ(ParseCheckpoint("{\"format\": 2}", "cp.json").status(),
-            Status::ParseError("cp.json: not a migkit checkpoint (expected {\"format\": 1, \"gpus\": "
-                               "[...]}, as `migctl checkpoint` writes)"));
+  EXPECT_EQ(
+      CheckpointTargets(c, MustSnapshot(node.get())).status(),
+      Status::InvalidArgument("GPU " + c.gpus[0].uuid +
+                              " is an H100-SXM5-80GB but the checkpoint recorded A100-SXM4-40GB"));
+  EXPECT_EQ(
+      ParseCheckpoint("{\"format\": 2}", "cp.json").status(),
+      Status::ParseError("cp.json: not a migkit checkpoint (expected {\"format\": 1, \"gpus\": "
+                         "[...]}, as `migctl checkpoint` writes)"));
   EXPECT_CODE(ParseCheckpoint("{", "cp.json"), Code::kParseError);
 }
 

@@ -26,8 +26,8 @@ Status RunStep(Backend* backend, const Step& step, std::map<std::pair<int, int>,
       Status activation;
       MIGKIT_RETURN_IF_ERROR(backend->SetMigMode(step.gpu, step.enable, &activation));
       if (!activation.ok()) {
-        notes->push_back("GPU " + std::to_string(step.gpu) + ": MIG mode change pending: " +
-                         activation.ToString());
+        notes->push_back("GPU " + std::to_string(step.gpu) +
+                         ": MIG mode change pending: " + activation.ToString());
       }
       return Status::Ok();
     }
@@ -38,7 +38,8 @@ Status RunStep(Backend* backend, const Step& step, std::map<std::pair<int, int>,
     case StepKind::kDestroyGpuInstance:
       return backend->DestroyGpuInstance(step.gpu, actual_gi(step.gi_id));
     case StepKind::kCreateGpuInstance: {
-      StatusOr<GpuInstance> gi = backend->CreateGpuInstance(step.gpu, step.profile_id, step.placement.start);
+      StatusOr<GpuInstance> gi =
+          backend->CreateGpuInstance(step.gpu, step.profile_id, step.placement.start);
       if (!gi.ok()) return gi.status();
       if (gi->id == Backend::kGoneId) {
         // The create took effect and was undone by someone else: the step did not fail, but the
@@ -62,8 +63,8 @@ Status RunStep(Backend* backend, const Step& step, std::map<std::pair<int, int>,
           step.gpu, actual_gi(step.gi_id), step.profile_id, step.placement.start);
       if (!ci.ok()) return ci.status();
       if (ci->id == Backend::kGoneId) {
-        return Status::NotFound("GPU " + std::to_string(step.gpu) + ": " + step.profile + " in GI " +
-                                std::to_string(actual_gi(step.gi_id)) +
+        return Status::NotFound("GPU " + std::to_string(step.gpu) + ": " + step.profile +
+                                " in GI " + std::to_string(actual_gi(step.gi_id)) +
                                 " was created, then destroyed by another process before it could "
                                 "be read back");
       }
@@ -112,7 +113,8 @@ std::vector<std::string> DescribeDifferences(const GpuModel& model, const GpuSta
 }
 
 std::string ExecutionReport::Summary(const Plan& plan) const {
-  if (ok) return "Applied " + std::to_string(steps_done) + " step" + (steps_done == 1 ? "" : "s") + ".\n";
+  if (ok)
+    return "Applied " + std::to_string(steps_done) + " step" + (steps_done == 1 ? "" : "s") + ".\n";
   std::string s;
   if (failed_step.has_value()) {
     s += "Step " + std::to_string(*failed_step + 1) + " of " + std::to_string(plan.steps.size()) +
@@ -146,7 +148,8 @@ ExecutionReport ExecutePlan(Backend* backend, const Plan& plan, const std::vecto
   for (size_t i = 0; i < n; ++i) {
     const Step& step = plan.steps[i];
     Status s = RunStep(backend, step, &gi_map, &report.notes);
-    const std::string prefix = "[" + std::to_string(i + 1) + "/" + std::to_string(n) + "] " + step.Describe();
+    const std::string prefix =
+        "[" + std::to_string(i + 1) + "/" + std::to_string(n) + "] " + step.Describe();
     if (s.ok()) {
       ++report.steps_done;
       Log(options, prefix + ": ok");
@@ -196,7 +199,8 @@ ExecutionReport ExecutePlan(Backend* backend, const Plan& plan, const std::vecto
   }
   StatusOr<std::vector<GpuInfo>> after = backend->Gpus();
   if (!after.ok()) {
-    report.differences.push_back("cannot read the GPUs after the rollback: " + after.status().ToString());
+    report.differences.push_back("cannot read the GPUs after the rollback: " +
+                                 after.status().ToString());
     return report;
   }
   report.restored = true;
@@ -204,10 +208,12 @@ ExecutionReport ExecutePlan(Backend* backend, const Plan& plan, const std::vecto
     const GpuInfo& want = start[static_cast<size_t>(g)];
     const GpuInfo& have = (*after)[static_cast<size_t>(g)];
     std::vector<std::string> diffs = DescribeDifferences(*want.model, want.state, have.state);
-    for (const std::string& d : diffs) report.differences.push_back("GPU " + std::to_string(g) + ": " + d);
+    for (const std::string& d : diffs)
+      report.differences.push_back("GPU " + std::to_string(g) + ": " + d);
     if (!(want.state == have.state) || want.mig_uuids != have.mig_uuids) {
       report.restored = false;
-      if (diffs.empty()) report.differences.push_back("GPU " + std::to_string(g) + ": IDs or MIG UUIDs differ");
+      if (diffs.empty())
+        report.differences.push_back("GPU " + std::to_string(g) + ": IDs or MIG UUIDs differ");
     }
   }
   return report;

@@ -29,14 +29,14 @@ struct ExecuteOptions {
 };
 
 struct ExecutionReport {
-  bool ok = false;                     // every step succeeded
-  size_t steps_done = 0;               // plan steps that succeeded
-  std::optional<size_t> failed_step;   // index into plan.steps of the step that failed
-  Status error;                        // why it failed (OK when ok)
-  bool rolled_back = false;            // a rollback was attempted
-  Status rollback_status;              // OK when every rollback step succeeded
-  std::vector<Step> rollback_steps;    // the rollback's steps that were carried out
-  bool restored = false;               // after a rollback: every touched GPU equals its start
+  bool ok = false;                       // every step succeeded
+  size_t steps_done = 0;                 // plan steps that succeeded
+  std::optional<size_t> failed_step;     // index into plan.steps of the step that failed
+  Status error;                          // why it failed (OK when ok)
+  bool rolled_back = false;              // a rollback was attempted
+  Status rollback_status;                // OK when every rollback step succeeded
+  std::vector<Step> rollback_steps;      // the rollback's steps that were carried out
+  bool restored = false;                 // after a rollback: every touched GPU equals its start
   std::vector<std::string> differences;  // after a rollback that did not restore: what differs
   std::vector<std::string> notes;        // things to know that are not failures
 

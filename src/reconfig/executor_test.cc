@@ -62,10 +62,12 @@ TEST_P(RollbackTest, FailureAtEveryStepRestoresTheStartingLayout) {
   for (size_t k = 1;; ++k) {
     MemEnv env;
     std::unique_ptr<EmulatedNode> node = NewTestNode(&env, "/n", t.spec);
-    if (*t.from) MustApply(node.get(), &env, ConfigDesired(kConfigs, t.from, MustSnapshot(node.get())));
+    if (*t.from)
+      MustApply(node.get(), &env, ConfigDesired(kConfigs, t.from, MustSnapshot(node.get())));
     const std::string before = env.Contents("/n/node.json");
     const std::vector<GpuInfo> start = MustSnapshot(node.get());
-    ASSERT_OK_AND_ASSIGN(Plan plan, PlanDesired(ConfigDesired(kConfigs, t.to, start), start, {}, {}));
+    ASSERT_OK_AND_ASSIGN(Plan plan,
+                         PlanDesired(ConfigDesired(kConfigs, t.to, start), start, {}, {}));
     steps = plan.steps.size();
     ASSERT_GT(steps, 0u);
     if (k > steps) break;
@@ -102,7 +104,8 @@ TEST(Executor, RollsBackAfterAnEmulatorFault) {
   // The emulator's own fault injection (src/emu/faults.h): the second GI creation fails.
   ASSERT_OK(node->AddFault(FaultRule{FaultOp::kCreateGpuInstance, 0, Code::kInUse, 1}));
   const std::vector<GpuInfo> start = MustSnapshot(node.get());
-  ASSERT_OK_AND_ASSIGN(Plan plan, PlanDesired(ConfigDesired(kConfigs, "big-and-small", start), start, {}, {}));
+  ASSERT_OK_AND_ASSIGN(Plan plan,
+                       PlanDesired(ConfigDesired(kConfigs, "big-and-small", start), start, {}, {}));
   std::vector<std::string> log;
   ExecuteOptions options;
   options.log = [&](const std::string& line) { log.push_back(line); };
@@ -116,7 +119,8 @@ TEST(Executor, RollsBackAfterAnEmulatorFault) {
   EXPECT_TRUE(state->faults.empty());
   EXPECT_EQ(SerializeNodeState(*state), before);
   ASSERT_FALSE(log.empty());
-  EXPECT_NE(report.Summary(plan).find("every GPU is back to its starting layout"), std::string::npos)
+  EXPECT_NE(report.Summary(plan).find("every GPU is back to its starting layout"),
+            std::string::npos)
       << report.Summary(plan);
 }
 

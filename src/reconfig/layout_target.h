@@ -16,23 +16,23 @@
 namespace migkit {
 
 struct TargetCi {
-  int profile_id = 0;        // CI profile ID
-  Placement placement;       // compute slices within the GI
-  std::optional<int> id;     // the CI ID it must have (checkpoints); empty: whatever it gets
+  int profile_id = 0;     // CI profile ID
+  Placement placement;    // compute slices within the GI
+  std::optional<int> id;  // the CI ID it must have (checkpoints); empty: whatever it gets
   friend bool operator==(const TargetCi&, const TargetCi&) = default;
 };
 
 struct TargetGi {
-  int profile_id = 0;        // GI profile ID
+  int profile_id = 0;  // GI profile ID
   Placement placement;
   std::vector<TargetCi> cis;
   friend bool operator==(const TargetGi&, const TargetGi&) = default;
 };
 
 struct LayoutTarget {
-  int gpu = 0;               // GPU index
+  int gpu = 0;  // GPU index
   bool mig_enabled = false;
-  std::vector<TargetGi> gis; // empty when MIG is off
+  std::vector<TargetGi> gis;  // empty when MIG is off
   friend bool operator==(const LayoutTarget&, const LayoutTarget&) = default;
 };
 

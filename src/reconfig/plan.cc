@@ -18,7 +18,8 @@ std::string GiName(const GpuModel& model, int profile_id) {
 
 std::string CiName(const GpuModel& model, int gi_profile_id, int ci_profile_id) {
   const GiProfile* p = model.FindProfileById(gi_profile_id);
-  return p ? FormatMigDevice(model, *p, ci_profile_id) : "CI profile " + std::to_string(ci_profile_id);
+  return p ? FormatMigDevice(model, *p, ci_profile_id)
+           : "CI profile " + std::to_string(ci_profile_id);
 }
 
 // Applies one step to `state` with the core rules (what a Backend would do).
@@ -36,7 +37,8 @@ Status ApplyStep(const GpuModel& model, GpuState* state, const Step& step) {
     case StepKind::kDestroyGpuInstance:
       return DestroyGpuInstance(state, step.gi_id);
     case StepKind::kCreateGpuInstance: {
-      StatusOr<GpuInstance> gi = CreateGpuInstance(model, state, step.profile_id, step.placement.start);
+      StatusOr<GpuInstance> gi =
+          CreateGpuInstance(model, state, step.profile_id, step.placement.start);
       if (!gi.ok()) return gi.status();
       if (gi->id != step.gi_id) {
         return Status::Unknown("GI created with ID " + std::to_string(gi->id) + ", planned " +
@@ -45,8 +47,8 @@ Status ApplyStep(const GpuModel& model, GpuState* state, const Step& step) {
       return Status::Ok();
     }
     case StepKind::kCreateComputeInstance: {
-      StatusOr<ComputeInstance> ci = CreateComputeInstance(model, state, step.gi_id, step.profile_id,
-                                                           step.placement.start);
+      StatusOr<ComputeInstance> ci =
+          CreateComputeInstance(model, state, step.gi_id, step.profile_id, step.placement.start);
       return ci.status();
     }
   }
@@ -57,7 +59,8 @@ Status ApplyStep(const GpuModel& model, GpuState* state, const Step& step) {
 Status ValidateTarget(const GpuModel& model, const LayoutTarget& t) {
   const std::string where = "GPU " + std::to_string(t.gpu) + ": ";
   if (!t.mig_enabled) {
-    if (!t.gis.empty()) return Status::InvalidArgument(where + "instances requested with MIG disabled");
+    if (!t.gis.empty())
+      return Status::InvalidArgument(where + "instances requested with MIG disabled");
     return Status::Ok();
   }
   std::vector<PlacedProfile> placed;
@@ -76,8 +79,10 @@ Status ValidateTarget(const GpuModel& model, const LayoutTarget& t) {
     for (const TargetCi& ci : gi.cis) {
       std::optional<CiProfile> cp = FindCiProfile(model, *p, ci.profile_id);
       if (!cp.has_value()) {
-        return Status::InvalidArgument(where + "a " + p->name + " GPU instance has no compute "
-                                       "instance profile " + std::to_string(ci.profile_id));
+        return Status::InvalidArgument(where + "a " + p->name +
+                                       " GPU instance has no compute "
+                                       "instance profile " +
+                                       std::to_string(ci.profile_id));
       }
       const std::vector<Placement> free = FreeComputePlacements(*cp, shell);
       if (std::find(free.begin(), free.end(), ci.placement) == free.end()) {
@@ -132,7 +137,7 @@ class GpuPlanner {
     change->mig_after = target_.mig_enabled;
 
     // Which existing GIs and CIs stay.
-    std::map<int, const TargetGi*> kept_gi;                  // existing GI ID -> target GI
+    std::map<int, const TargetGi*> kept_gi;  // existing GI ID -> target GI
     std::map<const TargetGi*, int> target_to_existing;
     std::map<std::pair<int, int>, const TargetCi*> kept_ci;  // (GI ID, CI ID) -> target CI
     std::map<const TargetCi*, bool> target_ci_kept;
@@ -168,7 +173,8 @@ class GpuPlanner {
       }
       for (const GpuInstance& gi : state.gpu_instances) {
         if (kept_gi.count(gi.id)) continue;
-        for (const ComputeInstance& ci : gi.compute_instances) MIGKIT_RETURN_IF_ERROR(Add(DestroyCi(gi, ci)));
+        for (const ComputeInstance& ci : gi.compute_instances)
+          MIGKIT_RETURN_IF_ERROR(Add(DestroyCi(gi, ci)));
         MIGKIT_RETURN_IF_ERROR(Add(DestroyGi(gi)));
       }
       if (!sim_.mig_current) {
@@ -222,7 +228,8 @@ class GpuPlanner {
       if (!state.gpu_instances.empty()) {
         if (state.MigUsable()) {
           for (const GpuInstance& gi : state.gpu_instances) {
-            for (const ComputeInstance& ci : gi.compute_instances) MIGKIT_RETURN_IF_ERROR(Add(DestroyCi(gi, ci)));
+            for (const ComputeInstance& ci : gi.compute_instances)
+              MIGKIT_RETURN_IF_ERROR(Add(DestroyCi(gi, ci)));
             MIGKIT_RETURN_IF_ERROR(Add(DestroyGi(gi)));
           }
         } else {
@@ -279,7 +286,8 @@ class GpuPlanner {
   Status AddReset(const std::string& why) {
     if (!options_.allow_reset) {
       return Status::ResetRequired("GPU " + std::to_string(gpu_.index) + " (" + model_.id +
-                                   "): " + why + " MIG takes effect only after a GPU reset, and "
+                                   "): " + why +
+                                   " MIG takes effect only after a GPU reset, and "
                                    "resets are not allowed (--skip-reset)");
     }
     Step s;
@@ -347,7 +355,8 @@ class GpuPlanner {
     }
     std::stable_sort(change->gis.begin(), change->gis.end(),
                      [](const GpuChange::Gi& a, const GpuChange::Gi& b) {
-                       if (a.placement.start != b.placement.start) return a.placement.start < b.placement.start;
+                       if (a.placement.start != b.placement.start)
+                         return a.placement.start < b.placement.start;
                        return a.op == '-' && b.op != '-';  // what goes before what comes
                      });
   }
@@ -373,8 +382,8 @@ std::string Step::Describe() const {
       return "destroy CI " + std::to_string(ci_id) + " (" + profile + ") of GI " +
              std::to_string(gi_id) + on;
     case StepKind::kDestroyGpuInstance:
-      return "destroy GI " + std::to_string(gi_id) + " (" + profile + " at " + placement.ToString() +
-             ")" + on;
+      return "destroy GI " + std::to_string(gi_id) + " (" + profile + " at " +
+             placement.ToString() + ")" + on;
     case StepKind::kCreateGpuInstance:
       return "create GI " + profile + " at " + placement.ToString() + on + " (GI " +
              std::to_string(gi_id) + ")";
@@ -385,8 +394,8 @@ std::string Step::Describe() const {
   return "?";
 }
 
-StatusOr<Plan> PlanChanges(const std::vector<GpuInfo>& gpus, const std::vector<LayoutTarget>& targets,
-                           const PlanOptions& options) {
+StatusOr<Plan> PlanChanges(const std::vector<GpuInfo>& gpus,
+                           const std::vector<LayoutTarget>& targets, const PlanOptions& options) {
   std::vector<const LayoutTarget*> ordered;
   for (const LayoutTarget& t : targets) {
     if (t.gpu < 0 || t.gpu >= static_cast<int>(gpus.size())) {
@@ -419,10 +428,11 @@ StatusOr<std::vector<GpuState>> SimulatePlan(const std::vector<GpuInfo>& gpus,
   for (size_t i = 0; i < steps.size(); ++i) {
     const Step& s = steps[i];
     if (s.gpu < 0 || s.gpu >= static_cast<int>(gpus.size())) {
-      return Status::InvalidArgument("step " + std::to_string(i + 1) + ": no GPU " + std::to_string(s.gpu));
+      return Status::InvalidArgument("step " + std::to_string(i + 1) + ": no GPU " +
+                                     std::to_string(s.gpu));
     }
-    Status applied = ApplyStep(*gpus[static_cast<size_t>(s.gpu)].model,
-                               &states[static_cast<size_t>(s.gpu)], s);
+    Status applied =
+        ApplyStep(*gpus[static_cast<size_t>(s.gpu)].model, &states[static_cast<size_t>(s.gpu)], s);
     if (!applied.ok()) {
       return applied.WithContext("step " + std::to_string(i + 1) + " (" + s.Describe() + ")");
     }

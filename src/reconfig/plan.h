@@ -36,13 +36,13 @@ enum class StepKind {
 struct Step {
   StepKind kind = StepKind::kSetMigMode;
   int gpu = 0;
-  bool enable = false;    // kSetMigMode
-  int gi_id = -1;         // the GI acted on; for kCreateGpuInstance the ID its placement implies
-  int ci_id = -1;         // the CI destroyed; for kCreateComputeInstance the ID it should get, or -1
-  int profile_id = -1;    // GI profile (GI steps) or CI profile (CI steps)
-  Placement placement;    // GI placement (GI steps) or CI placement within the GI (CI steps)
-  std::string profile;    // the profile's name, for people ("3g.40gb", "1c.3g.40gb")
-  std::string mig_uuid;   // kDestroyComputeInstance: the MIG device that goes
+  bool enable = false;   // kSetMigMode
+  int gi_id = -1;        // the GI acted on; for kCreateGpuInstance the ID its placement implies
+  int ci_id = -1;        // the CI destroyed; for kCreateComputeInstance the ID it should get, or -1
+  int profile_id = -1;   // GI profile (GI steps) or CI profile (CI steps)
+  Placement placement;   // GI placement (GI steps) or CI placement within the GI (CI steps)
+  std::string profile;   // the profile's name, for people ("3g.40gb", "1c.3g.40gb")
+  std::string mig_uuid;  // kDestroyComputeInstance: the MIG device that goes
 
   /// "destroy CI 0 (3g.40gb) of GI 2 on GPU 0", "create GI 3g.40gb at 4:4 on GPU 0 (GI 2)".
   std::string Describe() const;
@@ -51,8 +51,8 @@ struct Step {
 /// What a plan does to one GPU, for the diff shown to the operator.
 struct GpuChange {
   struct Ci {
-    char op = '=';         // '=' stays, '-' destroyed, '+' created
-    int id = -1;           // -1 for a CI to create whose ID the driver picks
+    char op = '=';  // '=' stays, '-' destroyed, '+' created
+    int id = -1;    // -1 for a CI to create whose ID the driver picks
     std::string profile;
     Placement placement;
     std::string mig_uuid;  // for kept and destroyed CIs
@@ -67,10 +67,10 @@ struct GpuChange {
   int gpu = 0;
   std::string model_id;
   std::string uuid;
-  bool mig_before = false;   // MIG mode now (current)
+  bool mig_before = false;  // MIG mode now (current)
   bool mig_after = false;
-  bool changes = false;      // false: the GPU already has its target
-  std::vector<Gi> gis;       // every GI before and after, by placement start
+  bool changes = false;                      // false: the GPU already has its target
+  std::vector<Gi> gis;                       // every GI before and after, by placement start
   int kept = 0, destroyed = 0, created = 0;  // instances (GIs + CIs)
 };
 
@@ -90,7 +90,8 @@ struct PlanOptions {
 /// The plan taking `gpus` (a snapshot) to `targets` (at most one per GPU; GPUs without a target are
 /// left alone). Errors: kInvalidArgument for a target naming a GPU that does not exist or a layout
 /// that is not valid for the GPU's model; kResetRequired (see PlanOptions).
-StatusOr<Plan> PlanChanges(const std::vector<GpuInfo>& gpus, const std::vector<LayoutTarget>& targets,
+StatusOr<Plan> PlanChanges(const std::vector<GpuInfo>& gpus,
+                           const std::vector<LayoutTarget>& targets,
                            const PlanOptions& options = {});
 
 /// Runs `steps` on copies of the states in `gpus` with the core state machine (no Backend), and

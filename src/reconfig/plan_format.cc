@@ -32,12 +32,18 @@ const char* OpName(char op) { return op == '+' ? "create" : op == '-' ? "destroy
 
 const char* KindName(StepKind k) {
   switch (k) {
-    case StepKind::kSetMigMode: return "set-mig-mode";
-    case StepKind::kResetGpu: return "reset-gpu";
-    case StepKind::kDestroyComputeInstance: return "destroy-ci";
-    case StepKind::kDestroyGpuInstance: return "destroy-gi";
-    case StepKind::kCreateGpuInstance: return "create-gi";
-    case StepKind::kCreateComputeInstance: return "create-ci";
+    case StepKind::kSetMigMode:
+      return "set-mig-mode";
+    case StepKind::kResetGpu:
+      return "reset-gpu";
+    case StepKind::kDestroyComputeInstance:
+      return "destroy-ci";
+    case StepKind::kDestroyGpuInstance:
+      return "destroy-gi";
+    case StepKind::kCreateGpuInstance:
+      return "create-gi";
+    case StepKind::kCreateComputeInstance:
+      return "create-ci";
   }
   return "?";
 }
@@ -57,11 +63,12 @@ std::string PlanSummary(const Plan& plan) {
     }
   }
   if (changing == 0) {
-    return matching == 0 ? "No GPU is selected; nothing to do."
-                         : std::string(matching == 1 ? "The GPU already matches"
-                                                     : "All " + std::to_string(matching) +
-                                                           " GPUs already match") +
-                               "; nothing to do.";
+    return matching == 0
+               ? "No GPU is selected; nothing to do."
+               : std::string(matching == 1
+                                 ? "The GPU already matches"
+                                 : "All " + std::to_string(matching) + " GPUs already match") +
+                     "; nothing to do.";
   }
   std::string s = "Keeps " + Plural(kept, "instance") + ", destroys " + std::to_string(destroyed) +
                   ", creates " + std::to_string(created) + " on " + Plural(changing, "GPU");

@@ -14,9 +14,8 @@
 #ifndef MIGKIT_RECONFIG_PLAN_FORMAT_H_
 #define MIGKIT_RECONFIG_PLAN_FORMAT_H_
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "reconfig/plan.h"
 

@@ -45,7 +45,8 @@ class PlanTest : public ::testing::Test {
  protected:
   void Start(const std::string& spec, const std::string& config) {
     node_ = NewTestNode(&env_, "/node", spec);
-    if (!config.empty()) MustApply(node_.get(), &env_, ConfigDesired(kConfigs, config, MustSnapshot(node_.get())));
+    if (!config.empty())
+      MustApply(node_.get(), &env_, ConfigDesired(kConfigs, config, MustSnapshot(node_.get())));
   }
   Plan PlanTo(const std::string& config, const PlanOptions& options = {}) {
     const std::vector<GpuInfo> gpus = MustSnapshot(node_.get());

@@ -79,15 +79,17 @@ class Solver {
     pair_.assign(existing_.size(), std::vector<PairOption>(classes_.size()));
     for (size_t e = 0; e < existing_.size(); ++e) {
       for (size_t c = 0; c < classes_.size(); ++c) {
-        if (classes_[c].profile->id == existing_[e].profile_id) pair_[e][c] = KeepAs(existing_[e], classes_[c]);
+        if (classes_[c].profile->id == existing_[e].profile_id)
+          pair_[e][c] = KeepAs(existing_[e], classes_[c]);
       }
       destroy_cost_.push_back(DestroyCost(existing_[e]));
     }
     std::vector<int> assignment(existing_.size(), -1);
     std::vector<int> used(classes_.size(), 0);
     Enumerate(0, &assignment, &used, Cost{});
-    std::stable_sort(candidates_.begin(), candidates_.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.cost.Key() < b.cost.Key(); });
+    std::stable_sort(
+        candidates_.begin(), candidates_.end(),
+        [](const Candidate& a, const Candidate& b) { return a.cost.Key() < b.cost.Key(); });
     for (const Candidate& cand : candidates_) {
       if (Build(cand.assignment, &solution)) return solution;
     }
@@ -147,7 +149,8 @@ class Solver {
         const ComputeInstance& ci = gi.compute_instances[i];
         if (mask & (1u << i)) {
           auto it = std::find(remaining.begin(), remaining.end(), ci.profile_id);
-          if (it == remaining.end()) ok = false;
+          if (it == remaining.end())
+            ok = false;
           else {
             remaining.erase(it);
             shell.compute_instances.push_back(ci);
@@ -190,8 +193,8 @@ class Solver {
     if (e == existing_.size()) {
       Cost total = cost;
       for (size_t c = 0; c < classes_.size(); ++c) {
-        total.creations += (classes_[c].count - (*used)[c]) *
-                           (1 + static_cast<int>(classes_[c].cis.size()));
+        total.creations +=
+            (classes_[c].count - (*used)[c]) * (1 + static_cast<int>(classes_[c].cis.size()));
       }
       candidates_.push_back(Candidate{*assignment, total});
       return;
@@ -247,15 +250,17 @@ class Solver {
       TargetGi gi{to_place[i]->id, (*places)[i], {}};
       GpuInstance empty;
       empty.profile_id = to_place[i]->id;
-      std::optional<std::vector<Placement>> ci_places = PlaceComputeInstances(empty, to_place_class[i]->cis);
+      std::optional<std::vector<Placement>> ci_places =
+          PlaceComputeInstances(empty, to_place_class[i]->cis);
       if (!ci_places.has_value()) return false;  // a packed template always fits; be safe
       for (size_t k = 0; k < to_place_class[i]->cis.size(); ++k) {
         gi.cis.push_back(TargetCi{to_place_class[i]->cis[k].id, (*ci_places)[k], std::nullopt});
       }
       out.layout.gis.push_back(std::move(gi));
     }
-    std::sort(out.layout.gis.begin(), out.layout.gis.end(),
-              [](const TargetGi& a, const TargetGi& b) { return a.placement.start < b.placement.start; });
+    std::sort(
+        out.layout.gis.begin(), out.layout.gis.end(),
+        [](const TargetGi& a, const TargetGi& b) { return a.placement.start < b.placement.start; });
     *s = std::move(out);
     return true;
   }
@@ -284,8 +289,9 @@ LayoutTarget CurrentLayout(int gpu, const GpuState& state) {
     }
     t.gis.push_back(std::move(tg));
   }
-  std::sort(t.gis.begin(), t.gis.end(),
-            [](const TargetGi& a, const TargetGi& b) { return a.placement.start < b.placement.start; });
+  std::sort(t.gis.begin(), t.gis.end(), [](const TargetGi& a, const TargetGi& b) {
+    return a.placement.start < b.placement.start;
+  });
   return t;
 }
 

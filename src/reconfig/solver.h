@@ -28,7 +28,7 @@ namespace migkit {
 
 struct Solution {
   LayoutTarget layout;
-  int kept_gis = 0;        // existing GIs that stay
+  int kept_gis = 0;  // existing GIs that stay
   int destroyed_gis = 0;
   int destroyed_cis = 0;   // CIs destroyed, in destroyed GIs and in kept ones
   int destroyed_busy = 0;  // destroyed instances that a busy mark covers

@@ -35,15 +35,18 @@ mig-configs:
   EXPECT_EQ(free.destroyed_busy, 0);
   // Mark the 1g GIs at 0, 1, 2, 3 (IDs 7-10) busy: the 2g must go to 4:2.
   std::vector<BusyMark> marks;
-  for (int id : {7, 8, 9, 10}) marks.push_back(BusyMark{gpus[0].uuid, id, std::nullopt, "job", 0, std::nullopt});
+  for (int id : {7, 8, 9, 10})
+    marks.push_back(BusyMark{gpus[0].uuid, id, std::nullopt, "job", 0, std::nullopt});
   ASSERT_OK_AND_ASSIGN(Solution busy, SolveLayout(gpus[0], five.configs[0], marks));
   EXPECT_EQ(busy.destroyed_gis, 2);
   EXPECT_EQ(busy.destroyed_busy, 0);
   bool two_g_at_4 = false;
-  for (const TargetGi& gi : busy.layout.gis) two_g_at_4 |= gi.profile_id == 14 && gi.placement.start == 4;
+  for (const TargetGi& gi : busy.layout.gis)
+    two_g_at_4 |= gi.profile_id == 14 && gi.placement.start == 4;
   EXPECT_TRUE(two_g_at_4);
   // Every 1g marked busy: something busy must go, and the solver says so.
-  for (int id : {11, 12, 13}) marks.push_back(BusyMark{gpus[0].uuid, id, 0, "job", 0, std::nullopt});
+  for (int id : {11, 12, 13})
+    marks.push_back(BusyMark{gpus[0].uuid, id, 0, "job", 0, std::nullopt});
   ASSERT_OK_AND_ASSIGN(Solution forced, SolveLayout(gpus[0], five.configs[0], marks));
   // Two GIs go, and each counts twice: the GI and its CI are both covered by a mark.
   EXPECT_EQ(forced.destroyed_gis, 2);
@@ -56,7 +59,7 @@ TEST(Solver, KeepsAGpuInstanceAndAddsTheMissingComputeInstances) {
   Status activation;
   ASSERT_OK(node->SetMigMode(0, true, &activation));
   ASSERT_OK_AND_ASSIGN(GpuInstance gi, node->CreateGpuInstance(0, 9, 4));  // 3g.40gb at 4:4, no CI
-  ASSERT_OK(node->CreateComputeInstance(0, gi.id, 0, 0));                   // one 1c.3g.40gb
+  ASSERT_OK(node->CreateComputeInstance(0, gi.id, 0, 0));                  // one 1c.3g.40gb
   const std::vector<GpuInfo> gpus = MustSnapshot(node.get());
   const char* yaml = R"(version: v1
 mig-configs:
@@ -66,7 +69,8 @@ mig-configs:
       mig-devices:
         1c.3g.40gb: 3
 )";
-  ASSERT_OK_AND_ASSIGN(Solution s, SolveLayout(gpus[0], ConfigDesired(yaml, "split", gpus).configs[0], {}));
+  ASSERT_OK_AND_ASSIGN(Solution s,
+                       SolveLayout(gpus[0], ConfigDesired(yaml, "split", gpus).configs[0], {}));
   EXPECT_EQ(s.kept_gis, 1);
   EXPECT_EQ(s.destroyed_gis, 0);
   EXPECT_EQ(s.destroyed_cis, 0);

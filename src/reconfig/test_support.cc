@@ -9,7 +9,8 @@
 
 namespace migkit {
 
-std::unique_ptr<EmulatedNode> NewTestNode(Env* env, const std::string& dir, const std::string& spec) {
+std::unique_ptr<EmulatedNode> NewTestNode(Env* env, const std::string& dir,
+                                          const std::string& spec) {
   const Catalog& catalog = Catalog::BuiltIn();
   StatusOr<FleetSpec> fleet = ParseFleetSpec(spec, catalog);
   if (!fleet.ok()) {
@@ -37,7 +38,8 @@ Desired ConfigDesired(const std::string& yaml, const std::string& name,
   }
   StatusOr<const NamedMigConfig*> config = SelectConfig(*file, name);
   StatusOr<std::vector<GpuTarget>> targets =
-      config.ok() ? ResolveConfig(*file, **config, gpus) : StatusOr<std::vector<GpuTarget>>(config.status());
+      config.ok() ? ResolveConfig(*file, **config, gpus)
+                  : StatusOr<std::vector<GpuTarget>>(config.status());
   if (!targets.ok()) {
     std::fprintf(stderr, "ConfigDesired: %s\n", targets.status().ToString().c_str());
     std::abort();

@@ -20,7 +20,8 @@
 namespace migkit {
 
 /// A fresh emulated node of `spec` ("8xH100-SXM5-80GB") in `dir` on `env`. Aborts on error.
-std::unique_ptr<EmulatedNode> NewTestNode(Env* env, const std::string& dir, const std::string& spec);
+std::unique_ptr<EmulatedNode> NewTestNode(Env* env, const std::string& dir,
+                                          const std::string& spec);
 
 /// The config `name` of the YAML text `yaml`, resolved against `gpus`. Aborts on error.
 Desired ConfigDesired(const std::string& yaml, const std::string& name,
@@ -32,7 +33,6 @@ void MustApply(Backend* backend, Env* env, const Desired& desired);
 
 /// The snapshot of `backend`. Aborts on error.
 std::vector<GpuInfo> MustSnapshot(Backend* backend);
-
 
 }  // namespace migkit
 

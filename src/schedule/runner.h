@@ -44,7 +44,10 @@ class ScheduleRunner {
 
   /// `schedule` and `env` must outlive the runner.
   ScheduleRunner(const Schedule& schedule, Env* env, SleepFn sleep, ApplyFn apply, LogFn log)
-      : schedule_(schedule), env_(env), sleep_(std::move(sleep)), apply_(std::move(apply)),
+      : schedule_(schedule),
+        env_(env),
+        sleep_(std::move(sleep)),
+        apply_(std::move(apply)),
         log_(std::move(log)) {}
 
   /// Runs until `options` says stop. Returns OK then; the loop itself never fails (failed

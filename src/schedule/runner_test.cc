@@ -64,12 +64,13 @@ TEST(ScheduleRunner, AppliesTheRightConfigsAtTheRightTimes) {
     options.wait_micros = schedule.busy_wait_seconds * 1000000;
     const ApplyResult r = Apply(ae, d, options);
     applied.push_back(FormatInZone(schedule.zone, env.NowMicros() / 1000000) + " " + config);
-    return ApplyAttempt{r.outcome == ApplyOutcome::kApplied || r.outcome == ApplyOutcome::kAlreadyApplied,
-                        "done"};
+    return ApplyAttempt{
+        r.outcome == ApplyOutcome::kApplied || r.outcome == ApplyOutcome::kAlreadyApplied, "done"};
   };
   std::vector<std::string> log;
-  ScheduleRunner runner(schedule, &env, [&](std::int64_t us) { env.Advance(us); }, apply,
-                        [&](const std::string& line) { log.push_back(line); });
+  ScheduleRunner runner(
+      schedule, &env, [&](std::int64_t us) { env.Advance(us); }, apply,
+      [&](const std::string& line) { log.push_back(line); });
   RunnerOptions options;
   options.until_micros = Micros(2026, 4, 3, 11, 0);  // the next Friday noon
   options.max_sleep_micros = 3600LL * 1000000;
@@ -87,7 +88,8 @@ TEST(ScheduleRunner, AppliesTheRightConfigsAtTheRightTimes) {
                          "2026-04-02 20:00 CEST big",
                          "2026-04-03 08:00 CEST small",
                      }));
-  ASSERT_OK_AND_ASSIGN(std::vector<GpuTarget> small, ResolveConfig(file, *file.Find("small"), MustSnapshot(node.get())));
+  ASSERT_OK_AND_ASSIGN(std::vector<GpuTarget> small,
+                       ResolveConfig(file, *file.Find("small"), MustSnapshot(node.get())));
   EXPECT_TRUE(CheckApplied(MustSnapshot(node.get()), small).empty());
   ASSERT_GE(log.size(), 2u);
   EXPECT_EQ(log[0], "2026-03-27 12:00 CET  applying small (window day (Mon-Fri 08:00-20:00))");
@@ -106,7 +108,8 @@ TEST(ScheduleRunner, WaitsForBusyInstancesThenRetries) {
   auto sleep = [&](std::int64_t us) {
     env.Advance(us);
     if (env.NowMicros() >= release_at) {
-      EXPECT_OK(busy.Remove(MustSnapshot(node.get())[0].uuid, 7, std::nullopt, "", env.NowMicros()));
+      EXPECT_OK(
+          busy.Remove(MustSnapshot(node.get())[0].uuid, 7, std::nullopt, "", env.NowMicros()));
     }
   };
   std::vector<std::string> outcomes;
@@ -125,10 +128,12 @@ TEST(ScheduleRunner, WaitsForBusyInstancesThenRetries) {
     options.poll_micros = 60LL * 1000000;
     const ApplyResult r = Apply(ae, d, options);
     if (config == "small" && !marked && r.outcome == ApplyOutcome::kApplied) {
-      EXPECT_OK(busy.Add(BusyMark{gpus[0].uuid, 7, std::nullopt, "job-7", 0, std::nullopt}, env.NowMicros()));
+      EXPECT_OK(busy.Add(BusyMark{gpus[0].uuid, 7, std::nullopt, "job-7", 0, std::nullopt},
+                         env.NowMicros()));
       marked = true;
     }
-    const bool ok = r.outcome == ApplyOutcome::kApplied || r.outcome == ApplyOutcome::kAlreadyApplied;
+    const bool ok =
+        r.outcome == ApplyOutcome::kApplied || r.outcome == ApplyOutcome::kAlreadyApplied;
     outcomes.push_back(FormatInZone(schedule.zone, env.NowMicros() / 1000000) + " " + config + " " +
                        (ok ? "in force" : "busy"));
     return ApplyAttempt{ok, ok ? "in force" : "busy"};

@@ -33,7 +33,8 @@ int DayIndex(const std::string& word) {
   for (int d = 0; d < 7; ++d) {
     if (w == kDayNames[d]) return d;
   }
-  static const char* kFull[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+  static const char* kFull[] = {"sunday",   "monday", "tuesday", "wednesday",
+                                "thursday", "friday", "saturday"};
   for (int d = 0; d < 7; ++d) {
     if (w == kFull[d]) return d;
   }
@@ -62,10 +63,12 @@ class ScheduleParser {
   Schedule Parse(const YAML::Node& root) {
     Schedule s;
     s.source = source_;
-    if (!root || root.IsNull()) Fail(1, "the file is empty; expected version, time-zone, default and windows");
-    if (!root.IsMap()) Fail(LineOf(root), "expected a mapping at the top level, found " + Shown(root));
-    const std::vector<std::string> keys = {"version", "time-zone", "config-file", "default",
-                                           "busy-wait", "retry", "windows"};
+    if (!root || root.IsNull())
+      Fail(1, "the file is empty; expected version, time-zone, default and windows");
+    if (!root.IsMap())
+      Fail(LineOf(root), "expected a mapping at the top level, found " + Shown(root));
+    const std::vector<std::string> keys = {"version",   "time-zone", "config-file", "default",
+                                           "busy-wait", "retry",     "windows"};
     std::set<std::string> seen;
     for (const auto& kv : root) {
       const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
@@ -80,7 +83,9 @@ class ScheduleParser {
       Fail(LineOf(version), "unknown version " + Shown(version) + "; the only valid version is v1");
     }
     const YAML::Node zone = root["time-zone"];
-    if (!zone) Fail(LineOf(root), "missing key 'time-zone' (e.g. 'time-zone: Europe/Berlin' or 'time-zone: UTC')");
+    if (!zone)
+      Fail(LineOf(root),
+           "missing key 'time-zone' (e.g. 'time-zone: Europe/Berlin' or 'time-zone: UTC')");
     if (!zone.IsScalar()) Fail(LineOf(zone), "'time-zone' must be a string, found " + Shown(zone));
     StatusOr<TimeZone> tz = TimeZone::Load(zone.Scalar());
     if (!tz.ok()) {
@@ -97,16 +102,15 @@ class ScheduleParser {
       if (s.retry_seconds <= 0) Fail(LineOf(r), "'retry' must be longer than 0s");
     }
     if (const YAML::Node windows = root["windows"]) {
-      if (!windows.IsSequence()) Fail(LineOf(windows), "'windows' must be a list of windows, found " + Shown(windows));
+      if (!windows.IsSequence())
+        Fail(LineOf(windows), "'windows' must be a list of windows, found " + Shown(windows));
       for (const YAML::Node& w : windows) s.windows.push_back(Window(w));
     }
     return s;
   }
 
  private:
-  [[noreturn]] void Fail(int line, const std::string& msg) const {
-    FailAt(source_, line, msg);
-  }
+  [[noreturn]] void Fail(int line, const std::string& msg) const { FailAt(source_, line, msg); }
 
   std::string String(const YAML::Node& n, const std::string& key) const {
     if (!n.IsScalar() || n.Scalar().empty()) {
@@ -118,7 +122,8 @@ class ScheduleParser {
   std::int64_t Duration(const YAML::Node& n, const std::string& key) const {
     std::optional<std::int64_t> d = n.IsScalar() ? ParseDuration(n.Scalar()) : std::nullopt;
     if (!d.has_value()) {
-      Fail(LineOf(n), "'" + key + "' must be a duration such as 30s, 15m, 2h or 1h30m, found " + Shown(n));
+      Fail(LineOf(n),
+           "'" + key + "' must be a duration such as 30s, 15m, 2h or 1h30m, found " + Shown(n));
     }
     return *d;
   }
@@ -176,12 +181,15 @@ class ScheduleParser {
   }
 
   ScheduleWindow Window(const YAML::Node& n) const {
-    if (!n.IsMap()) Fail(LineOf(n), "a window must be a mapping with days, from, to and config, found " + Shown(n));
+    if (!n.IsMap())
+      Fail(LineOf(n),
+           "a window must be a mapping with days, from, to and config, found " + Shown(n));
     const std::vector<std::string> keys = {"name", "days", "from", "to", "config"};
     for (const auto& kv : n) {
       const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-        Fail(LineOf(kv.first), "unknown key '" + key + "' in a window; valid keys: " + Join(keys, ", "));
+        Fail(LineOf(kv.first),
+             "unknown key '" + key + "' in a window; valid keys: " + Join(keys, ", "));
       }
     }
     ScheduleWindow w;
@@ -213,15 +221,21 @@ std::optional<std::int64_t> ParseDuration(std::string_view text) {
     size_t b = pos;
     while (pos < t.size() && t[pos] >= '0' && t[pos] <= '9') ++pos;
     int v = 0;
-    if (pos == b || pos - b > 6 || !ParseNonNegativeInt(t.substr(b, pos - b), &v) || pos >= t.size()) {
+    if (pos == b || pos - b > 6 || !ParseNonNegativeInt(t.substr(b, pos - b), &v) ||
+        pos >= t.size()) {
       return std::nullopt;
     }
     const char unit = t[pos++];
-    if (unit == 's') total += v;
-    else if (unit == 'm') total += v * 60LL;
-    else if (unit == 'h') total += v * 3600LL;
-    else if (unit == 'd') total += v * 86400LL;
-    else return std::nullopt;
+    if (unit == 's')
+      total += v;
+    else if (unit == 'm')
+      total += v * 60LL;
+    else if (unit == 'h')
+      total += v * 3600LL;
+    else if (unit == 'd')
+      total += v * 86400LL;
+    else
+      return std::nullopt;
   }
   return total;
 }
@@ -244,7 +258,8 @@ std::string Schedule::ConfigAt(std::int64_t utc, std::string* reason) const {
     if (w.to_minute > w.from_minute) {
       active = (w.days & (1u << today)) && sod >= from && sod < to;
     } else {
-      active = ((w.days & (1u << today)) && sod >= from) || ((w.days & (1u << yesterday)) && sod < to);
+      active =
+          ((w.days & (1u << today)) && sod >= from) || ((w.days & (1u << yesterday)) && sod < to);
     }
     if (active) {
       if (reason != nullptr) *reason = "window " + w.Describe();
@@ -306,12 +321,13 @@ std::vector<std::string> Schedule::ConfigNames() const {
 }
 
 StatusOr<Schedule> ParseSchedule(std::string_view text, std::string_view source, Env* /*env*/) {
-  return ParseYaml<Schedule>(text, source,
-                             [&](const YAML::Node& root) { return ScheduleParser(source).Parse(root); });
+  return ParseYaml<Schedule>(
+      text, source, [&](const YAML::Node& root) { return ScheduleParser(source).Parse(root); });
 }
 
 std::string ConfigFilePath(const Schedule& schedule, const std::string& schedule_path) {
-  if (schedule.config_file.empty() || schedule.config_file.front() == '/') return schedule.config_file;
+  if (schedule.config_file.empty() || schedule.config_file.front() == '/')
+    return schedule.config_file;
   const size_t slash = schedule_path.rfind('/');
   if (slash == std::string::npos) return schedule.config_file;
   return schedule_path.substr(0, slash + 1) + schedule.config_file;

@@ -8,8 +8,8 @@
 //   config-file: mig-configs.yaml     # optional; relative to this file; default: built-in configs
 //   default: all-7g.80gb              # in force outside every window
 //   busy-wait: 30m                    # optional: how long a change waits for busy instances
-//   retry: 5m                         # optional: how soon a change that could not be made is retried
-//   windows:
+//   retry: 5m                         # optional: how soon a change that could not be made is
+//   retried windows:
 //     - name: day                     # optional, for logs
 //       days: weekdays                # a list of mon..sun, or weekdays, weekends, daily
 //       from: "08:00"
@@ -38,12 +38,12 @@
 namespace migkit {
 
 struct ScheduleWindow {
-  std::string name;        // "" when unnamed (logs then say "window 2")
-  unsigned days = 0;       // bit d set: day d (0 = Sunday ... 6 = Saturday)
-  int from_minute = 0;     // 0..1439
-  int to_minute = 0;       // 1..1440; <= from_minute: ends the next day
+  std::string name;     // "" when unnamed (logs then say "window 2")
+  unsigned days = 0;    // bit d set: day d (0 = Sunday ... 6 = Saturday)
+  int from_minute = 0;  // 0..1439
+  int to_minute = 0;    // 1..1440; <= from_minute: ends the next day
   std::string config;
-  int line = 0;            // line of the window in the file
+  int line = 0;  // line of the window in the file
 
   /// "day (Mon-Fri 08:00-20:00)".
   std::string Describe() const;
@@ -51,13 +51,13 @@ struct ScheduleWindow {
 
 /// A change of config at an instant.
 struct ScheduleTransition {
-  std::int64_t at = 0;     // UTC seconds
-  std::string config;      // in force from `at`
-  std::string reason;      // "window day starts", "window day ends", "default"
+  std::int64_t at = 0;  // UTC seconds
+  std::string config;   // in force from `at`
+  std::string reason;   // "window day starts", "window day ends", "default"
 };
 
 struct Schedule {
-  std::string source;       // file name for errors and logs
+  std::string source;  // file name for errors and logs
   TimeZone zone;
   std::string config_file;  // as written ("" = built-in configs); resolve with ConfigFilePath
   std::string default_config;

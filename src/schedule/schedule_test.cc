@@ -86,7 +86,8 @@ windows:
     from: "02:30"
     to: "04:00"
     config: medium
-)", "s.yaml", &env));
+)",
+                                                 "s.yaml", &env));
   // Saturday 28 March 22:00 CET, until Sunday 02:30 - which never happens that night: the clock
   // jumps from 02:00 CET to 03:00 CEST at 01:00 UTC, so "early" starts at the jump.
   const std::vector<ScheduleTransition> t = s.NextTransitions(At(2026, 3, 28, 12, 0), 3);
@@ -110,7 +111,8 @@ windows:
     from: "00:00"
     to: "02:30"
     config: big
-)", "s.yaml", &env));
+)",
+                                                 "s.yaml", &env));
   // 25 October 2026: 02:00-03:00 CEST is followed by 02:00-03:00 CET.
   const std::vector<ScheduleTransition> t = s.NextTransitions(At(2026, 10, 24, 23, 0), 3);
   ASSERT_EQ(t.size(), 3u);
@@ -124,7 +126,8 @@ windows:
 
 TEST(Schedule, WithoutWindowsNeverChanges) {
   MemEnv env;
-  ASSERT_OK_AND_ASSIGN(Schedule s, ParseSchedule("version: v1\ntime-zone: UTC\ndefault: x\n", "s", &env));
+  ASSERT_OK_AND_ASSIGN(Schedule s,
+                       ParseSchedule("version: v1\ntime-zone: UTC\ndefault: x\n", "s", &env));
   EXPECT_TRUE(s.NextTransitions(0, 3).empty());
 }
 
@@ -167,7 +170,8 @@ TEST_P(ScheduleBadFile, GivesTheExactError) {
 INSTANTIATE_TEST_SUITE_P(
     Corpus, ScheduleBadFile,
     ::testing::Values(
-        BadSchedule{"", "s.yaml:1: the file is empty; expected version, time-zone, default and windows"},
+        BadSchedule{
+            "", "s.yaml:1: the file is empty; expected version, time-zone, default and windows"},
         BadSchedule{"version: v1\ntime-zone: UTC\n",
                     "s.yaml:1: missing key 'default': the config in force outside every window"},
         BadSchedule{"version: v1\ndefault: a\n",

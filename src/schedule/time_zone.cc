@@ -106,8 +106,10 @@ class RuleReader {
   // [+-]hh[:mm[:ss]] in seconds; `max_hours` bounds hh.
   bool Time(int* out, int max_hours) {
     int sign = 1;
-    if (Consume('-')) sign = -1;
-    else Consume('+');
+    if (Consume('-'))
+      sign = -1;
+    else
+      Consume('+');
     int parts[3] = {0, 0, 0};
     for (int i = 0; i < 3; ++i) {
       if (i > 0 && !Consume(':')) break;
@@ -177,7 +179,8 @@ TimeZone::TimeZone() : name_("UTC") {}
 TimeZone TimeZone::Fixed(int offset_seconds, std::string name) {
   TimeZone z;
   z.name_ = std::move(name);
-  z.fixed_ = Type{offset_seconds, false, offset_seconds == 0 ? "UTC" : NumericAbbreviation(offset_seconds)};
+  z.fixed_ = Type{offset_seconds, false,
+                  offset_seconds == 0 ? "UTC" : NumericAbbreviation(offset_seconds)};
   return z;
 }
 
@@ -205,7 +208,8 @@ StatusOr<TimeZone::Rule> TimeZone::ParseRule(std::string_view text) {
           !r.Number(&d->weekday)) {
         return false;
       }
-      if (d->month < 1 || d->month > 12 || d->week < 1 || d->week > 5 || d->weekday > 6) return false;
+      if (d->month < 1 || d->month > 12 || d->week < 1 || d->week > 5 || d->weekday > 6)
+        return false;
     } else if (r.Consume('J')) {
       d->kind = 'J';
       if (!r.Number(&d->day) || d->day < 1 || d->day > 365) return false;

@@ -15,7 +15,7 @@ TEST(Civil, ConvertsDatesAndWeekdays) {
   EXPECT_EQ(DaysFromCivil(1970, 1, 1), 0);
   EXPECT_EQ(DaysFromCivil(2000, 3, 1), 11017);
   EXPECT_EQ(DaysFromCivil(1969, 12, 31), -1);
-  EXPECT_EQ(WeekdayFromDays(DaysFromCivil(2026, 1, 1)), 4);   // Thursday
+  EXPECT_EQ(WeekdayFromDays(DaysFromCivil(2026, 1, 1)), 4);    // Thursday
   EXPECT_EQ(WeekdayFromDays(DaysFromCivil(1969, 12, 28)), 0);  // Sunday
   for (std::int64_t d = -800000; d < 800000; d += 997) {
     const CivilDate c = CivilFromDays(d);
@@ -120,7 +120,8 @@ TEST(TimeZone, KnowsNewYorksClockChanges) {
 
 TEST(TimeZone, KnowsBerlinsClockChanges) {
   const TimeZone berlin = System("Europe/Berlin");
-  // The EU rule: summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC.
+  // The EU rule: summer time from the last Sunday of March to the last Sunday of October, 01:00
+  // UTC.
   EXPECT_EQ(berlin.NextTransition(Utc(2026, 1, 1, 0, 0)), Utc(2026, 3, 29, 1, 0));
   EXPECT_EQ(berlin.NextTransition(Utc(2026, 3, 29, 1, 0)), Utc(2026, 10, 25, 1, 0));
   EXPECT_EQ(berlin.NextTransition(Utc(2026, 11, 1, 0, 0)), Utc(2027, 3, 28, 1, 0));

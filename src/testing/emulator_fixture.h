@@ -71,9 +71,8 @@ class EmulatorFixture : public ::testing::Test {
     StatusOr<std::unique_ptr<NvmlLibrary>> lib = NvmlLibrary::Open(MIGKIT_TEST_NVML_LIBRARY);
     ASSERT_TRUE(lib.ok()) << lib.status().ToString();
     if (with_reset_) options.reset = [n = node_](int gpu) { return n->ResetGpu(gpu); };
-    backend_ = std::make_unique<NvmlBackend>(std::move(lib).value(),
-                                             catalog != nullptr ? catalog : &builtin,
-                                             std::move(options));
+    backend_ = std::make_unique<NvmlBackend>(
+        std::move(lib).value(), catalog != nullptr ? catalog : &builtin, std::move(options));
   }
 
   bool with_reset_ = true;  // give the backend the emulator's reset, as migctl does

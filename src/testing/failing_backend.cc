@@ -33,7 +33,8 @@ Status FailingBackend::DestroyGpuInstance(int gpu, int gi_id) {
   return target_->DestroyGpuInstance(gpu, gi_id);
 }
 
-StatusOr<ComputeInstance> FailingBackend::CreateComputeInstance(int gpu, int gi_id, int ci_profile_id,
+StatusOr<ComputeInstance> FailingBackend::CreateComputeInstance(int gpu, int gi_id,
+                                                                int ci_profile_id,
                                                                 std::optional<int> start) {
   MIGKIT_RETURN_IF_ERROR(Next());
   return target_->CreateComputeInstance(gpu, gi_id, ci_profile_id, start);

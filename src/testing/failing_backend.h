@@ -23,7 +23,8 @@ class FailingBackend : public Backend {
   StatusOr<std::vector<GpuInfo>> Gpus() override { return target_->Gpus(); }
   Status SetMigMode(int gpu, bool enable, Status* activation) override;
   Status ResetGpu(int gpu) override;
-  StatusOr<GpuInstance> CreateGpuInstance(int gpu, int profile_id, std::optional<int> start) override;
+  StatusOr<GpuInstance> CreateGpuInstance(int gpu, int profile_id,
+                                          std::optional<int> start) override;
   Status DestroyGpuInstance(int gpu, int gi_id) override;
   StatusOr<ComputeInstance> CreateComputeInstance(int gpu, int gi_id, int ci_profile_id,
                                                   std::optional<int> start) override;

@@ -20,7 +20,8 @@ class MigctlCcE2e : public MigctlTestBase<> {
     Env overrides = {{"MIGKIT_STATE_DIR", dir_ + "/" + backend},
                      {"MIGKIT_BACKEND", backend},
                      {"MIGKIT_EMULATE", emulate_}};
-    return RunMigctl(args, RunEnvironment(dir_, {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS"}, overrides));
+    return RunMigctl(args,
+                     RunEnvironment(dir_, {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS"}, overrides));
   }
 
   /// Runs `args` on both backends; expects `exit_code` from both and, on success, identical
@@ -33,7 +34,9 @@ class MigctlCcE2e : public MigctlTestBase<> {
     EXPECT_EQ(nvml.exit_code, exit_code) << Show(args, nvml);
     if (exit_code == 0) {
       EXPECT_EQ(nvml.out, direct.out) << Show(args, nvml) << "\n" << Show(args, direct);
-      EXPECT_EQ(WithoutBackendLines(nvml.err), WithoutBackendLines(direct.err)) << Show(args, nvml) << "\n" << Show(args, direct);
+      EXPECT_EQ(WithoutBackendLines(nvml.err), WithoutBackendLines(direct.err))
+          << Show(args, nvml) << "\n"
+          << Show(args, direct);
     }
     if (!error.empty()) {
       EXPECT_TRUE(Contains(direct.err, error)) << Show(args, direct);
@@ -65,7 +68,8 @@ TEST_F(MigctlCcE2e, ModeIsPendingUntilResetWhichClearsHopperMig) {
   Both({"mig", "enable", "-i", "0"});
   Both({"create-gi", "19", "-i", "0"});
   const Result set = Both({"cc", "set", "on", "-i", "0"});
-  EXPECT_TRUE(Contains(set.out, "GPU 00000000:18:00.0 CC mode set to on. It will be active after GPU reset.\n"))
+  EXPECT_TRUE(Contains(
+      set.out, "GPU 00000000:18:00.0 CC mode set to on. It will be active after GPU reset.\n"))
       << set.out;
   EXPECT_TRUE(Contains(set.out, "migctl reset -i 0")) << set.out;
   EXPECT_TRUE(Contains(set.err, "leaves MIG disabled")) << set.err;
@@ -73,7 +77,8 @@ TEST_F(MigctlCcE2e, ModeIsPendingUntilResetWhichClearsHopperMig) {
   EXPECT_TRUE(Contains(show.out, "\"cc_mode\": \"off\"")) << show.out;
   EXPECT_TRUE(Contains(show.out, "\"cc_mode_pending\": \"on\"")) << show.out;
   Result status = Both({"status", "-i", "0"});
-  EXPECT_TRUE(Contains(status.out, "  CC mode off (pending: on until `migctl reset`)\n")) << status.out;
+  EXPECT_TRUE(Contains(status.out, "  CC mode off (pending: on until `migctl reset`)\n"))
+      << status.out;
   Both({"reset", "-i", "0"});
   show = Both({"cc", "show"});
   EXPECT_TRUE(Contains(show.out, "CC status: ON\n")) << show.out;
@@ -102,8 +107,8 @@ TEST_F(MigctlCcE2e, DefaultPolicyRefusesMigAndApply) {
                                        "      mig-enabled: true\n"
                                        "      mig-devices:\n"
                                        "        \"1g.10gb\": 7\n");
-  const Result apply = Both({"apply", "-f", config, "-c", "all-1g"}, 1,
-                            "refusing to apply a MIG layout on GPU 0");
+  const Result apply =
+      Both({"apply", "-f", config, "-c", "all-1g"}, 1, "refusing to apply a MIG layout on GPU 0");
   EXPECT_TRUE(Contains(apply.err, "no NVIDIA driver documents MIG together with CC")) << apply.err;
   // GPU 1 (CC off) is untouched by the refused apply.
   EXPECT_TRUE(Contains(Both({"status", "-i", "1"}).out, "MIG is disabled"));

@@ -1,7 +1,7 @@
 // End-to-end tests of migctl's declarative-layout commands (apply, assert, export, checkpoint,
-// restore, busy, schedule): each test runs the real binary (MIGCTL_PATH) against an emulated node in
-// a fresh state directory and checks stdout, stderr, exit codes and - for everything that must not
-// change the node - that node.json is byte-for-byte what it was. Every test runs twice: through
+// restore, busy, schedule): each test runs the real binary (MIGCTL_PATH) against an emulated node
+// in a fresh state directory and checks stdout, stderr, exit codes and - for everything that must
+// not change the node - that node.json is byte-for-byte what it was. Every test runs twice: through
 // NVML (migkit's emulated libnvidia-ml.so.1, MIGKIT_BACKEND=emulator) and on the emulated node
 // directly (MIGKIT_BACKEND=direct); the expected results are the same.
 #include <gtest/gtest.h>
@@ -11,8 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include "migctl_runner.h"
 
 #include "migctl_runner.h"
 
@@ -70,7 +68,8 @@ class MigctlConfigE2e : public MigctlTestBase<::testing::TestWithParam<const cha
     for (const auto& [k, v] : extra_env_) overrides[k] = v;
     return RunEnvironment(dir_, inherited, overrides);
   }
-  Result Run(const std::vector<std::string>& args, const std::string& stdin_path = "/dev/null") const {
+  Result Run(const std::vector<std::string>& args,
+             const std::string& stdin_path = "/dev/null") const {
     return RunMigctl(args, Environment(), Stdin::File(stdin_path));
   }
   std::string RunOk(const std::vector<std::string>& args) const {
@@ -107,7 +106,7 @@ TEST_P(MigctlConfigE2e, DryRunShowsTheDiffAndChangesNothing) {
   RunOk({"apply", "-f", Path("configs.yaml"), "-c", "balanced"});
   const std::string before = NodeJson();
   const std::vector<std::string> args = {"apply", "-f", Path("configs.yaml"), "-c", "big-and-small",
-                                         "-i", "0", "--dry-run"};
+                                         "-i",    "0",  "--dry-run"};
   const Result r = Run(args);
   ASSERT_EQ(r.exit_code, 0) << Show(args, r);
   EXPECT_EQ(WithoutUuids(r.out),
@@ -159,10 +158,11 @@ TEST_P(MigctlConfigE2e, AssertExitsZeroWhenAppliedAndOneWithTheDifferences) {
   const std::vector<std::string> args = {"assert", "-f", Path("configs.yaml"), "-c", "balanced"};
   Result r = Run(args);
   EXPECT_EQ(r.exit_code, 1) << Show(args, r);
-  EXPECT_EQ(r.out,
-            "Config balanced is not applied on 2 of 2 GPUs:\n"
-            "  GPU 0: has MIG disabled; the config wants MIG enabled: 1g.10gb x2, 2g.20gb, 3g.40gb\n"
-            "  GPU 1: has MIG disabled; the config wants MIG enabled: 1g.10gb x2, 2g.20gb, 3g.40gb\n");
+  EXPECT_EQ(
+      r.out,
+      "Config balanced is not applied on 2 of 2 GPUs:\n"
+      "  GPU 0: has MIG disabled; the config wants MIG enabled: 1g.10gb x2, 2g.20gb, 3g.40gb\n"
+      "  GPU 1: has MIG disabled; the config wants MIG enabled: 1g.10gb x2, 2g.20gb, 3g.40gb\n");
   RunOk({"apply", "-f", Path("configs.yaml"), "-c", "balanced"});
   r = Run(args);
   EXPECT_EQ(r.exit_code, 0) << Show(args, r);
@@ -217,12 +217,14 @@ TEST_P(MigctlConfigE2e, BusyInstancesAreRefusedUnlessForced) {
   EXPECT_EQ(listed["marks"][0]["mig_uuid"], busy_uuid);
 
   const std::string before = NodeJson();
-  const std::vector<std::string> args = {"apply", "-f", Path("configs.yaml"), "-c", "all-7g", "-i", "0"};
+  const std::vector<std::string> args = {"apply", "-f", Path("configs.yaml"), "-c", "all-7g",
+                                         "-i",    "0"};
   Result r = Run(args);
   EXPECT_EQ(r.exit_code, 1) << Show(args, r);
   EXPECT_TRUE(Contains(r.err, "refusing to apply config all-7g: the plan destroys busy instances:"))
       << r.err;
-  EXPECT_TRUE(Contains(r.err, "(held by job-42): destroy CI 0 (3g.40gb) of GI 2 on GPU 0")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "(held by job-42): destroy CI 0 (3g.40gb) of GI 2 on GPU 0"))
+      << r.err;
   EXPECT_EQ(NodeJson(), before);
   // --wait gives up after the wait when nobody releases the mark.
   r = Run({"apply", "-f", Path("configs.yaml"), "-c", "all-7g", "-i", "0", "--wait", "1s"});
@@ -273,18 +275,21 @@ TEST_P(MigctlConfigE2e, BadFilesGiveExactErrorsAndChangeNothing) {
     std::string error;  // after "<path>:"
   };
   const std::vector<Case> cases = {
-      {"version: v1\nmig-configs: {a: [\n", "a", "3: malformed YAML: end of sequence flow not found"},
+      {"version: v1\nmig-configs: {a: [\n", "a",
+       "3: malformed YAML: end of sequence flow not found"},
       {"version: v1\nmig-configs:\n  a:\n    - devices: all\n      mig-enabled: true\n"
        "      mig-devices: {}\n      extra: 1\n",
        "a",
-       "7: unknown key 'extra' in an entry of 'a'; valid keys: devices, device-filter, mig-enabled, "
+       "7: unknown key 'extra' in an entry of 'a'; valid keys: devices, device-filter, "
+       "mig-enabled, "
        "mig-devices"},
-      {"version: v1\nmig-configs:\n  a:\n    - devices: all\n      mig-enabled: \"yes\"\n",
-       "a", "5: 'mig-enabled' must be true or false, found \"yes\""},
+      {"version: v1\nmig-configs:\n  a:\n    - devices: all\n      mig-enabled: \"yes\"\n", "a",
+       "5: 'mig-enabled' must be true or false, found \"yes\""},
       {"version: v1\nmig-configs:\n  a:\n    - devices: all\n      mig-enabled: true\n"
        "      mig-devices:\n        3g.20gb: 1\n",
        "a",
-       "7: profile '3g.20gb' does not exist on H100-SXM5-80GB; valid: 1g.10gb, 1g.10gb+me, 1g.20gb, "
+       "7: profile '3g.20gb' does not exist on H100-SXM5-80GB; valid: 1g.10gb, 1g.10gb+me, "
+       "1g.20gb, "
        "1c.2g.20gb, 2g.20gb, 1c.3g.40gb, 2c.3g.40gb, 3g.40gb, 1c.4g.40gb, 2c.4g.40gb, 4g.40gb, "
        "1c.7g.80gb, 2c.7g.80gb, 3c.7g.80gb, 4c.7g.80gb, 7g.80gb (GPU 0)"},
       {"version: v1\nmig-configs:\n  a:\n    - devices: all\n      mig-enabled: true\n"
@@ -293,9 +298,10 @@ TEST_P(MigctlConfigE2e, BadFilesGiveExactErrorsAndChangeNothing) {
       {"version: v1\nmig-configs:\n  a:\n    - devices: all\n      mig-enabled: true\n"
        "      mig-devices:\n        3g.40gb: 2\n        1g.10gb: 1\n",
        "a",
-       "6: these mig-devices do not fit GPU 0: they need 9 memory slices and an H100-SXM5-80GB has 8"},
-      {"version: v1\nmig-configs:\n  a:\n    - devices: [0, 5]\n      mig-enabled: false\n",
-       "a", "4: GPU index 5 in 'devices' does not exist; this node has GPUs 0-1"},
+       "6: these mig-devices do not fit GPU 0: they need 9 memory slices and an H100-SXM5-80GB has "
+       "8"},
+      {"version: v1\nmig-configs:\n  a:\n    - devices: [0, 5]\n      mig-enabled: false\n", "a",
+       "4: GPU index 5 in 'devices' does not exist; this node has GPUs 0-1"},
       {"version: v1\nmig-configs:\n  a:\n    - devices: 1\n      mig-enabled: false\n", "a",
        "4: 'devices' must be 'all' or a list of GPU indexes such as [0, 1], found 1"},
   };
@@ -321,10 +327,13 @@ TEST_P(MigctlConfigE2e, FailedApplyRollsBack) {
   RunOk({"apply", "-f", Path("configs.yaml"), "-c", "balanced"});
   const std::string before = NodeJson();
   extra_env_["MIGKIT_FAULTS"] = "create-gi=in_use";
-  const std::vector<std::string> args = {"apply", "-f", Path("configs.yaml"), "-c", "big-and-small"};
+  const std::vector<std::string> args = {"apply", "-f", Path("configs.yaml"), "-c",
+                                         "big-and-small"};
   const Result r = Run(args);
   EXPECT_EQ(r.exit_code, 1) << Show(args, r);
-  EXPECT_TRUE(Contains(r.err, "Step 3 of 12 failed: create GI 1g.10gb at 0:1 on GPU 0 (GI 7): In use by another client"))
+  EXPECT_TRUE(Contains(
+      r.err,
+      "Step 3 of 12 failed: create GI 1g.10gb at 0:1 on GPU 0 (GI 7): In use by another client"))
       << r.err;
   EXPECT_TRUE(Contains(r.err, "every GPU is back to its starting layout")) << r.err;
   EXPECT_EQ(NodeJson(), before);
@@ -334,7 +343,8 @@ TEST_P(MigctlConfigE2e, CheckpointAndRestoreAreExact) {
   RunOk({"apply", "-f", Path("configs.yaml"), "-c", "balanced"});
   const std::string before = NodeJson();
   const std::string saved = RunOk({"checkpoint", "-f", Path("cp.json")});
-  EXPECT_EQ(saved, "Saved 2 GPUs (8 GPU instances, 8 compute instances) to " + Path("cp.json") + "\n");
+  EXPECT_EQ(saved,
+            "Saved 2 GPUs (8 GPU instances, 8 compute instances) to " + Path("cp.json") + "\n");
   RunOk({"apply", "-f", Path("configs.yaml"), "-c", "all-7g"});
   EXPECT_NE(NodeJson(), before);
   const std::string dry = RunOk({"restore", "-f", Path("cp.json"), "--dry-run"});
@@ -365,7 +375,8 @@ windows:
   EXPECT_TRUE(Contains(shown, "balanced  (window always (daily 00:00-24:00))")) << shown;
   const Result run = Run({"schedule", "run", "-f", Path("schedule.yaml"), "--for", "1s"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
-  EXPECT_TRUE(Contains(run.err, "applying balanced (window always (daily 00:00-24:00))")) << run.err;
+  EXPECT_TRUE(Contains(run.err, "applying balanced (window always (daily 00:00-24:00))"))
+      << run.err;
   EXPECT_TRUE(Contains(run.err, "balanced: applied: ")) << run.err;
   EXPECT_EQ(Run({"assert", "-f", Path("configs.yaml"), "-c", "balanced"}).exit_code, 0);
 

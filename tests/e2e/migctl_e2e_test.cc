@@ -796,8 +796,10 @@ TEST_F(MigctlE2e, CliEdgesOfIssue14) {
 
   // plan: limits a user may not give.
   for (const std::vector<std::string>& args :
-       std::vector<std::vector<std::string>>{{"--time-limit", "-1"}, {"--time-limit", "nan"},
-                                             {"--time-limit", "1e18"}, {"--gpus-per-node", "0"}}) {
+       std::vector<std::vector<std::string>>{{"--time-limit", "-1"},
+                                             {"--time-limit", "nan"},
+                                             {"--time-limit", "1e18"},
+                                             {"--gpus-per-node", "0"}}) {
     std::vector<std::string> argv = {"plan", "--fleet", "2xH100-SXM5-80GB", "--demand",
                                      "1g.10gb=2"};
     argv.insert(argv.end(), args.begin(), args.end());

@@ -1,7 +1,7 @@
 // End-to-end tests of migctl over NVML (issue 3): migctl loads a libnvidia-ml.so.1 at run time and
-// drives it through one code path. Here the library is always migkit's emulator (MIGKIT_NVML_LIBRARY,
-// built by this tree); every run names its backend with MIGKIT_BACKEND, so these tests never load
-// NVIDIA's library and never touch a real GPU.
+// drives it through one code path. Here the library is always migkit's emulator
+// (MIGKIT_NVML_LIBRARY, built by this tree); every run names its backend with MIGKIT_BACKEND, so
+// these tests never load NVIDIA's library and never touch a real GPU.
 //
 // The main check runs the same command sequence twice, on two fresh state directories: once through
 // NVML (MIGKIT_BACKEND=emulator) and once on the emulated node directly (MIGKIT_BACKEND=direct, the
@@ -32,8 +32,8 @@ bool NvidiaDriverPresent() { return access("/proc/driver/nvidia/version", F_OK) 
 
 // Every read command; and the two that together show a GPU's whole state (MIG mode, GIs, CIs,
 // MIG UUIDs, free units, what still fits), which are compared after every step.
-const std::vector<Args> kReads = {{"gpus"}, {"profiles"}, {"placements"}, {"instances"},
-                                  {"status"}};
+const std::vector<Args> kReads = {
+    {"gpus"}, {"profiles"}, {"placements"}, {"instances"}, {"status"}};
 const std::vector<Args> kStateReads = {{"instances"}, {"status"}};
 
 class MigctlNvmlE2e : public MigctlTestBase<> {
@@ -65,7 +65,8 @@ class MigctlNvmlE2e : public MigctlTestBase<> {
     EXPECT_EQ(nvml.exit_code, direct.exit_code) << Show(args, nvml) << "\n" << Show(args, direct);
     EXPECT_EQ(nvml.out, direct.out) << Show(args, nvml) << "\n" << Show(args, direct);
     EXPECT_EQ(WithoutBackendLines(nvml.err), WithoutBackendLines(direct.err))
-        << Show(args, nvml) << "\n" << Show(args, direct);
+        << Show(args, nvml) << "\n"
+        << Show(args, direct);
     return nvml;
   }
 
@@ -196,8 +197,8 @@ TEST_F(MigctlNvmlE2e, RtxPro6000SequenceIsIdenticalThroughNvml) {
 TEST_F(MigctlNvmlE2e, FaultsGiveTheSameCodesThroughNvml) {
   emulate_ = "H100-SXM5-80GB";
   Both({"mig", "enable"});
-  for (const char* rule : {"create-gi=in_use", "create-gi=insufficient_resources",
-                           "create-gi=not_supported"}) {
+  for (const char* rule :
+       {"create-gi=in_use", "create-gi=insufficient_resources", "create-gi=not_supported"}) {
     const Args args = {"create-gi", "19"};
     const Result direct = Run("direct", args, {{"MIGKIT_FAULTS", rule}});
     const Result nvml = Run("emulator", args, {{"MIGKIT_FAULTS", rule}});
@@ -230,7 +231,8 @@ TEST_F(MigctlNvmlE2e, VerboseLineSaysWhichLibraryIsUsed) {
                           ") through migkit's emulated NVML " + lib +
                           " (driver 580.82.07, NVML 13.580.82.07)\n");
   const Result direct = Run("direct", {"gpus", "--json", "-v"});
-  EXPECT_EQ(direct.err, "# emulated node: 8xH100-SXM5-80GB (state in " + StateDir("direct") + ")\n");
+  EXPECT_EQ(direct.err,
+            "# emulated node: 8xH100-SXM5-80GB (state in " + StateDir("direct") + ")\n");
   EXPECT_EQ(nvml.out, direct.out);
   // The line goes to stderr only with -v: --json output and scripts see nothing else.
   EXPECT_EQ(Run("emulator", {"gpus", "--json"}).err, "");
@@ -275,8 +277,9 @@ TEST_F(MigctlNvmlE2e, AnUnrecognisedLibraryIsTreatedAsRealGpus) {
   EXPECT_EQ(reset.exit_code, 1) << Show({"reset"}, reset);
   EXPECT_TRUE(Contains(reset.err, "Unable to reset GPU 00000000:18:00.0: Not Supported"))
       << reset.err;
-  EXPECT_TRUE(Contains(reset.err, "reset the GPU with `nvidia-smi -r -i 0` (migctl does not "
-                                  "reset real GPUs)"))
+  EXPECT_TRUE(Contains(reset.err,
+                       "reset the GPU with `nvidia-smi -r -i 0` (migctl does not "
+                       "reset real GPUs)"))
       << reset.err;
   const Result show = Run(copy, {"emulator", "show"});
   EXPECT_EQ(show.exit_code, 3) << Show({"emulator", "show"}, show);
@@ -306,8 +309,9 @@ TEST_F(MigctlNvmlE2e, MissingLibraryExits3WithAClearMessage) {
     const Result r = Run("/nonexistent.so", args);
     EXPECT_EQ(r.exit_code, 3) << Show(args, r);
     EXPECT_EQ(r.out, "");
-    EXPECT_TRUE(Contains(r.err, "migctl: error: Not Found: MIGKIT_BACKEND=/nonexistent.so: cannot "
-                                "load the NVML library /nonexistent.so: "))
+    EXPECT_TRUE(Contains(r.err,
+                         "migctl: error: Not Found: MIGKIT_BACKEND=/nonexistent.so: cannot "
+                         "load the NVML library /nonexistent.so: "))
         << r.err;
   }
 }

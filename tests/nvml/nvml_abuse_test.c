@@ -64,8 +64,10 @@ static nvmlReturn_t Want(nvmlReturn_t when_initialized) {
 
 /* ---- Probes, one per export ------------------------------------------------------------- */
 
-static void P_nvmlInit(void) { /* run by main: it is what changes the phase */ }
-static void P_nvmlShutdown(void) { /* run by main, including the extra call after shutdown */ }
+/* nvmlInit is run by main: it is what changes the phase. So is nvmlShutdown, including the extra
+ * call after shutdown. */
+static void P_nvmlInit(void) {}
+static void P_nvmlShutdown(void) {}
 
 static void P_nvmlInitWithFlags(void) {
   /* Tested in main; an unknown flag bit must not crash (the emulator ignores flags). */
@@ -141,12 +143,12 @@ static void P_nvmlDeviceGetHandleByUUID(void) {
 }
 
 /* Device queries of the form f(device, out): NULL out with a good handle, a garbage handle. */
-#define DEVICE_QUERY_PROBE(fn, out_type)             \
-  static void P_##fn(void) {                         \
-    out_type out;                                    \
-    EXPECT_RC(INVALID, fn(g_gpu, NULL));             \
-    EXPECT_RC(INVALID, fn(BAD_DEV, &out));           \
-    EXPECT_RC(INVALID, fn(NULL, &out));              \
+#define DEVICE_QUERY_PROBE(fn, out_type)   \
+  static void P_##fn(void) {               \
+    out_type out;                          \
+    EXPECT_RC(INVALID, fn(g_gpu, NULL));   \
+    EXPECT_RC(INVALID, fn(BAD_DEV, &out)); \
+    EXPECT_RC(INVALID, fn(NULL, &out));    \
   }
 
 DEVICE_QUERY_PROBE(nvmlDeviceGetIndex, unsigned int)
@@ -204,11 +206,11 @@ static void P_nvmlDeviceGetAttributes_v2(void) {
 }
 
 /* nvmlProcessInfo_t is opaque here: only the count query (NULL array) can be made. */
-#define PROCESSES_PROBE(fn)                          \
-  static void P_##fn(void) {                         \
-    unsigned int n = 0;                              \
-    EXPECT_RC(INVALID, fn(g_gpu, NULL, NULL));       \
-    EXPECT_RC(INVALID, fn(BAD_DEV, &n, NULL));       \
+#define PROCESSES_PROBE(fn)                    \
+  static void P_##fn(void) {                   \
+    unsigned int n = 0;                        \
+    EXPECT_RC(INVALID, fn(g_gpu, NULL, NULL)); \
+    EXPECT_RC(INVALID, fn(BAD_DEV, &n, NULL)); \
   }
 PROCESSES_PROBE(nvmlDeviceGetComputeRunningProcesses)
 PROCESSES_PROBE(nvmlDeviceGetComputeRunningProcesses_v2)
@@ -258,14 +260,14 @@ static void P_nvmlDeviceGetGpuInstanceProfileInfoByIdV(void) {
   EXPECT_RC(INVALID, nvmlDeviceGetGpuInstanceProfileInfoByIdV(g_gpu, 19, &info));
 }
 
-#define GI_PLACEMENTS_PROBE(fn)                                  \
-  static void P_##fn(void) {                                     \
-    nvmlGpuInstancePlacement_t p[8];                             \
-    unsigned int n = 8;                                          \
-    EXPECT_RC(INVALID, fn(g_gpu, 19, p, NULL));                  \
-    EXPECT_RC(INVALID, fn(BAD_DEV, 19, p, &n));                  \
-    n = 8;                                                       \
-    EXPECT_RC(INVALID, fn(g_gpu, 0xffffffffu, p, &n));           \
+#define GI_PLACEMENTS_PROBE(fn)                        \
+  static void P_##fn(void) {                           \
+    nvmlGpuInstancePlacement_t p[8];                   \
+    unsigned int n = 8;                                \
+    EXPECT_RC(INVALID, fn(g_gpu, 19, p, NULL));        \
+    EXPECT_RC(INVALID, fn(BAD_DEV, 19, p, &n));        \
+    n = 8;                                             \
+    EXPECT_RC(INVALID, fn(g_gpu, 0xffffffffu, p, &n)); \
   }
 GI_PLACEMENTS_PROBE(nvmlDeviceGetGpuInstancePossiblePlacements)
 GI_PLACEMENTS_PROBE(nvmlDeviceGetGpuInstancePossiblePlacements_v2)
@@ -352,8 +354,7 @@ static void P_nvmlGpuInstanceGetComputeInstancePossiblePlacements(void) {
   EXPECT_RC(INVALID, nvmlGpuInstanceGetComputeInstancePossiblePlacements(g_gi, 0, p, NULL));
   EXPECT_RC(INVALID, nvmlGpuInstanceGetComputeInstancePossiblePlacements(BAD_GI, 0, p, &n));
   n = 8;
-  EXPECT_RC(INVALID,
-            nvmlGpuInstanceGetComputeInstancePossiblePlacements(g_gi, 0xffffffffu, p, &n));
+  EXPECT_RC(INVALID, nvmlGpuInstanceGetComputeInstancePossiblePlacements(g_gi, 0xffffffffu, p, &n));
 }
 
 static void P_nvmlGpuInstanceCreateComputeInstance(void) {
@@ -585,8 +586,10 @@ static void P_nvmlMigkitGetLastError(void) {
   char message[8];
   EXPECT_RC(NVML_ERROR_INVALID_ARGUMENT,
             nvmlMigkitGetLastError(NVML_ERROR_UNKNOWN, NULL, message, sizeof message));
-  EXPECT_RC(NVML_ERROR_INVALID_ARGUMENT, nvmlMigkitGetLastError(NVML_ERROR_UNKNOWN, &code, NULL, 8));
-  EXPECT_RC(NVML_ERROR_INVALID_ARGUMENT, nvmlMigkitGetLastError(NVML_ERROR_UNKNOWN, &code, message, 0));
+  EXPECT_RC(NVML_ERROR_INVALID_ARGUMENT,
+            nvmlMigkitGetLastError(NVML_ERROR_UNKNOWN, &code, NULL, 8));
+  EXPECT_RC(NVML_ERROR_INVALID_ARGUMENT,
+            nvmlMigkitGetLastError(NVML_ERROR_UNKNOWN, &code, message, 0));
 }
 
 /* ---- The table -------------------------------------------------------------------------- */
@@ -596,8 +599,10 @@ struct Probe {
   void (*run)(void);
 };
 
-#define PROBE(fn) {#fn, P_##fn}
-#define PROBE_AS(fn, probe) {#fn, P_##probe}
+#define PROBE(fn) \
+  { #fn, P_##fn }
+#define PROBE_AS(fn, probe) \
+  { #fn, P_##probe }
 
 static const struct Probe kProbes[] = {
     PROBE(nvmlInit),
@@ -807,7 +812,7 @@ int main(int argc, char** argv) {
   failed += RunProbes();
 
   EXPECT_RC(NVML_SUCCESS, nvmlShutdown());
-  EXPECT_RC(NVML_SUCCESS, nvmlShutdown());  /* one more than nvmlInit: still no error */
+  EXPECT_RC(NVML_SUCCESS, nvmlShutdown()); /* one more than nvmlInit: still no error */
   g_phase = kAfterShutdown;
   failed += RunProbes();
 
@@ -816,7 +821,8 @@ int main(int argc, char** argv) {
     fprintf(stderr, "nvml_abuse_test: %d failures\n", failed);
     return 1;
   }
-  printf("nvml_abuse_test: %zu exports probed before nvmlInit, initialized and after nvmlShutdown\n",
-         kProbeCount);
+  printf(
+      "nvml_abuse_test: %zu exports probed before nvmlInit, initialized and after nvmlShutdown\n",
+      kProbeCount);
   return 0;
 }

@@ -139,8 +139,10 @@ static void TestBeforeInit(void) {
   nvmlConfComputeSystemCaps_t caps;
   nvmlConfComputeSystemState_t cc_state;
   nvmlSystemConfComputeSettings_t settings = {nvmlSystemConfComputeSettings_v1, 0, 0, 0, 0};
-  nvmlConfComputeGetKeyRotationThresholdInfo_t get_thr = {nvmlConfComputeGetKeyRotationThresholdInfo_v1, 0};
-  nvmlConfComputeSetKeyRotationThresholdInfo_t set_thr = {nvmlConfComputeSetKeyRotationThresholdInfo_v1, 55};
+  nvmlConfComputeGetKeyRotationThresholdInfo_t get_thr = {
+      nvmlConfComputeGetKeyRotationThresholdInfo_v1, 0};
+  nvmlConfComputeSetKeyRotationThresholdInfo_t set_thr = {
+      nvmlConfComputeSetKeyRotationThresholdInfo_v1, 55};
   nvmlConfComputeMemSizeInfo_t mem_size;
   nvmlMemory_t protected_mem;
   unsigned int ready = 0;
@@ -152,7 +154,8 @@ static void TestBeforeInit(void) {
   EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlSystemGetConfComputeKeyRotationThresholdInfo(&get_thr));
   EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
   EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetConfComputeMemSizeInfo(d, &mem_size));
-  EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetConfComputeProtectedMemoryUsage(d, &protected_mem));
+  EXPECT_RET(NVML_ERROR_UNINITIALIZED,
+             nvmlDeviceGetConfComputeProtectedMemoryUsage(d, &protected_mem));
   EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetConfComputeGpuCertificate(d, NULL));
   EXPECT_RET(NVML_ERROR_UNINITIALIZED, nvmlDeviceGetConfComputeGpuAttestationReport(d, NULL));
   /* Version queries need no GPU and work before nvmlInit. */
@@ -302,7 +305,7 @@ static void TestPci(void) {
   EXPECT_UINT(0, pci.domain);
   EXPECT_UINT(0x18, pci.bus);
   EXPECT_UINT(0, pci.device);
-  EXPECT_UINT(0x20B010DE, pci.pciDeviceId); /* mig-facts.md §2 */
+  EXPECT_UINT(0x20B010DE, pci.pciDeviceId);    /* mig-facts.md §2 */
   EXPECT_UINT(0x134F10DE, pci.pciSubSystemId); /* "Sub System Id" of an nvidia-smi -q capture */
   EXPECT_OK(nvmlDeviceGetPciInfo_v2(h, &pci));
   EXPECT_STR("00000000:2A:00.0", pci.busId);
@@ -1024,7 +1027,8 @@ static void TestEvents(void) {
   /* The device plugin's mask, limited to what the GPU supports. */
   const unsigned long long wanted =
       (nvmlEventTypeXidCriticalError | nvmlEventTypeDoubleBitEccError |
-       nvmlEventTypeSingleBitEccError) & types;
+       nvmlEventTypeSingleBitEccError) &
+      types;
   EXPECT_OK(nvmlDeviceRegisterEvents(h, wanted, set));
   EXPECT_OK(nvmlDeviceRegisterEvents(a, nvmlEventTypeXidCriticalError, set));
   EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT,
@@ -1151,7 +1155,8 @@ static void TestSlurmCalls(void) {
              nvmlDeviceGetSupportedGraphicsClocks(h, 2619, &count, clocks));
   EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT,
              nvmlDeviceGetSupportedGraphicsClocks(h, 2619, NULL, clocks));
-  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceGetApplicationsClock(a, NVML_CLOCK_GRAPHICS, &mhz));
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED,
+             nvmlDeviceGetApplicationsClock(a, NVML_CLOCK_GRAPHICS, &mhz));
   EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlDeviceGetApplicationsClock(a, NVML_CLOCK_MEM, NULL));
   EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceSetApplicationsClocks(a, 1215, 1410));
   EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceResetApplicationsClocks(a));
@@ -1332,7 +1337,8 @@ static void TestDoubleMemoryOneG(void) {
   nvmlComputeInstance_t ci = NULL, other = NULL;
   EXPECT_OK(nvmlGpuInstanceCreateComputeInstance(gi, cp0.id, &ci));
   /* One slot: the second profile no longer fits. */
-  EXPECT_RET(NVML_ERROR_INSUFFICIENT_RESOURCES, nvmlGpuInstanceCreateComputeInstance(gi, 7, &other));
+  EXPECT_RET(NVML_ERROR_INSUFFICIENT_RESOURCES,
+             nvmlGpuInstanceCreateComputeInstance(gi, 7, &other));
   EXPECT_OK(nvmlGpuInstanceGetComputeInstanceRemainingCapacity(gi, 7, &count));
   EXPECT_UINT(0, count);
   nvmlComputeInstanceInfo_t ci_info;
@@ -1348,7 +1354,8 @@ static void TestDoubleMemoryOneG(void) {
   EXPECT_OK(nvmlGpuInstanceCreateComputeInstance(gi, 7, &ci));
   EXPECT_OK(nvmlComputeInstanceGetInfo_v2(ci, &ci_info));
   EXPECT_UINT(7, ci_info.profileId);
-  EXPECT_RET(NVML_ERROR_INSUFFICIENT_RESOURCES, nvmlGpuInstanceCreateComputeInstance(gi, 0, &other));
+  EXPECT_RET(NVML_ERROR_INSUFFICIENT_RESOURCES,
+             nvmlGpuInstanceCreateComputeInstance(gi, 0, &other));
   EXPECT_OK(nvmlComputeInstanceDestroy(ci));
   EXPECT_OK(nvmlGpuInstanceDestroy(gi));
   EXPECT_OK(nvmlDeviceSetMigMode(h, NVML_DEVICE_MIG_DISABLE, &activation));
@@ -1441,7 +1448,8 @@ static void TestConfComputeOn(void) {
   EXPECT_UINT(81559ULL * 1024ULL, size.protectedMemSizeKib + size.unprotectedMemSizeKib);
   /* Default policy: MIG on a CC GPU is refused (UNCONFIRMED, cc-facts.md §3). */
   nvmlReturn_t activation = NVML_SUCCESS;
-  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceSetMigMode(h, NVML_DEVICE_MIG_ENABLE, &activation));
+  EXPECT_RET(NVML_ERROR_NOT_SUPPORTED,
+             nvmlDeviceSetMigMode(h, NVML_DEVICE_MIG_ENABLE, &activation));
   /* Certificate and report: fixed-size buffers, clearly synthetic, the nonce echoed. */
   memset(&g_cert, 0xAB, sizeof g_cert);
   EXPECT_OK(nvmlDeviceGetConfComputeGpuCertificate(h, &g_cert));
@@ -1463,16 +1471,19 @@ static void TestConfComputeOn(void) {
   EXPECT_RET(NVML_ERROR_NOT_SUPPORTED, nvmlDeviceGetConfComputeGpuCertificate(Gpu(kA100), &g_cert));
   /* Key rotation threshold: 50..65, settable only before the ready state (§5.4). */
   nvmlConfComputeSetKeyRotationThresholdInfo_t set_thr = {0x01000010u, 49};
-  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT,
+             nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
   set_thr.maxAttackerAdvantage = 66;
-  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
+  EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT,
+             nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
   set_thr.maxAttackerAdvantage = 50;
   EXPECT_OK(nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
   set_thr.version = 0;
   EXPECT_RET(NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
              nvmlSystemSetConfComputeKeyRotationThresholdInfo(&set_thr));
   EXPECT_RET(NVML_ERROR_INVALID_ARGUMENT, nvmlSystemSetConfComputeKeyRotationThresholdInfo(NULL));
-  nvmlConfComputeGetKeyRotationThresholdInfo_t get_thr = {nvmlConfComputeGetKeyRotationThresholdInfo_v1, 0};
+  nvmlConfComputeGetKeyRotationThresholdInfo_t get_thr = {
+      nvmlConfComputeGetKeyRotationThresholdInfo_v1, 0};
   EXPECT_OK(nvmlSystemGetConfComputeKeyRotationThresholdInfo(&get_thr));
   EXPECT_UINT(50, get_thr.attackerAdvantage);
   /* Ready state: set, then the threshold is locked; cleared, then latched. */
