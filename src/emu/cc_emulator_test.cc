@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "emu/emulated_node.h"
@@ -109,31 +110,33 @@ TEST_F(CcEmulatorTest, PpcieIsNodeWide) {
 }
 
 TEST_F(CcEmulatorTest, OldStateFileWithoutCcFieldsLoads) {
-  {
-    auto node = Open("H100-SXM5-80GB");
-    ASSERT_NE(node, nullptr);
+  auto node = Open("H100-SXM5-80GB");
+  ASSERT_NE(node, nullptr);
+  ASSERT_OK_AND_ASSIGN(NodeState fresh, node->Load());
+  // A node.json written before CC existed: format 1, no CC field anywhere.
+  nlohmann::json old = nlohmann::json::parse(SerializeNodeState(fresh));
+  old["format"] = 1;
+  old.erase("cc");
+  for (nlohmann::json& g : old["gpus"]) {
+    for (const char* key : {"cc_mode", "cc_mode_pending", "ppcie", "ppcie_pending"}) g.erase(key);
   }
-  // Strip every CC field, as a node.json written before CC existed.
   const std::string path = dir_.path() + "/node.json";
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string old;
-  std::istringstream lines(text.str());
-  for (std::string line; std::getline(lines, line);) {
-    if (line.find("\"cc_mode") != std::string::npos || line.find("\"ppcie") != std::string::npos)
-      continue;
-    old += line + "\n";
-  }
-  const size_t cc = old.find(" \"cc\": {");  // keys are sorted: the node's "cc" comes first
-  ASSERT_NE(cc, std::string::npos) << old;
-  const size_t end = old.find("},\n", cc);
-  old.erase(cc, end + 3 - cc);
-  ASSERT_EQ(old.find("cc_mode"), std::string::npos);
-  std::ofstream(path) << old;
-  ASSERT_OK_AND_ASSIGN(NodeState s, ParseNodeState(old, Catalog::BuiltIn(), path));
+  ASSERT_OK_AND_ASSIGN(NodeState s, ParseNodeState(old.dump(1), Catalog::BuiltIn(), path));
   EXPECT_EQ(s.gpus[0].cc, GpuCcState{});
   EXPECT_EQ(s.cc, NodeCcState{});
+
+  // Format 1 has no CC fields: one there is damage, not a default to keep.
+  nlohmann::json mixed = old;
+  mixed["gpus"][0]["ppcie"] = false;
+  EXPECT_EQ(ParseNodeState(mixed.dump(1), Catalog::BuiltIn(), path).status().code(),
+            Code::kCorruption);
+  // Format 2 must hold every CC field: a missing one is refused, never defaulted.
+  nlohmann::json partial = nlohmann::json::parse(SerializeNodeState(fresh));
+  partial["gpus"][0].erase("ppcie_pending");
+  const Status refused = ParseNodeState(partial.dump(1), Catalog::BuiltIn(), path).status();
+  EXPECT_EQ(refused.code(), Code::kCorruption);
+  EXPECT_NE(refused.message().find("GPU 0: has no ppcie_pending"), std::string::npos)
+      << refused.message();
 }
 
 TEST_F(CcEmulatorTest, DamagedCcFieldIsCorruption) {

@@ -15,7 +15,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kFormatVersion = 1;
+// Format 2 added the confidential-computing fields (required); format 1 files, written before
+// them, still load with CC off and are rewritten as format 2 on the next change.
+constexpr int kFormatVersion = 2;
+constexpr int kFormatBeforeCc = 1;
 
 // PCI bus numbers of a DGX H100's eight GPUs; further GPUs continue past them.
 constexpr std::array<int, 8> kDgxBuses = {0x18, 0x2a, 0x3a, 0x5d, 0x9a, 0xab, 0xba, 0xdb};
@@ -101,10 +104,12 @@ StatusOr<NodeState> ParseNodeState(std::string_view text, const Catalog& catalog
   try {
     if (!root.is_object()) return corrupt("top level is not an object");
     const std::int64_t format = sj::Int(root, "format", 0, 1 << 20, "the file");
-    if (format != kFormatVersion) {
+    if (format != kFormatVersion && format != kFormatBeforeCc) {
       return corrupt("format " + std::to_string(format) + " is not supported (expected " +
-                     std::to_string(kFormatVersion) + ")");
+                     std::to_string(kFormatBeforeCc) + " or " + std::to_string(kFormatVersion) +
+                     ")");
     }
+    const CcFields cc_fields = format == kFormatBeforeCc ? CcFields::kAbsent : CcFields::kRequired;
     StatusOr<FleetSpec> spec = ParseFleetSpec(sj::String(root, "spec", "the file"), catalog);
     if (!spec.ok()) return corrupt(spec.status().message());
     state.spec = *spec;
@@ -164,7 +169,7 @@ StatusOr<NodeState> ParseNodeState(std::string_view text, const Catalog& catalog
         }
         gpu.state.gpu_instances.push_back(std::move(gi));
       }
-      MIGKIT_RETURN_IF_ERROR(ParseGpuCc(g, *gpu.model, i, corrupt, &gpu.cc));
+      MIGKIT_RETURN_IF_ERROR(ParseGpuCc(g, *gpu.model, i, cc_fields, corrupt, &gpu.cc));
       Status valid = ValidateState(*gpu.model, gpu.state);
       if (!valid.ok()) return corrupt(where + ": " + valid.message());
       state.gpus.push_back(std::move(gpu));
@@ -176,12 +181,18 @@ StatusOr<NodeState> ParseNodeState(std::string_view text, const Catalog& catalog
         return corrupt("faults[" + std::to_string(k) + "] is " + sj::TypeOf(faults[k]) +
                        "; expected a rule such as \"create-gi=in_use\"");
       }
-      rules += faults[k].get<std::string>() + ",";
+      // One rule per entry: an empty one (or a list in one string) would not round-trip.
+      const std::string& rule = faults[k].get_ref<const std::string&>();
+      if (rule.empty() || rule.find_first_of(",;") != std::string::npos) {
+        return corrupt("faults[" + std::to_string(k) + "] is \"" + rule +
+                       "\"; expected one rule such as \"create-gi=in_use\"");
+      }
+      rules += rule + ",";
     }
     StatusOr<std::vector<FaultRule>> parsed_faults = ParseFaultRules(rules);
     if (!parsed_faults.ok()) return corrupt(parsed_faults.status().message());
     state.faults = *parsed_faults;
-    MIGKIT_RETURN_IF_ERROR(ParseNodeCc(root, corrupt, &state.cc));
+    MIGKIT_RETURN_IF_ERROR(ParseNodeCc(root, cc_fields, corrupt, &state.cc));
   } catch (const sj::JsonDefect& e) {
     return corrupt(e.what());
   } catch (const json::exception& e) {

@@ -19,14 +19,20 @@ using CorruptFn = std::function<Status(const std::string&)>;
 
 /// Adds "cc_mode", "cc_mode_pending", "ppcie", "ppcie_pending" to a GPU's JSON object.
 void SerializeGpuCc(const GpuCcState& cc, nlohmann::json* gpu);
-/// Reads them back; absent fields are off. A mode the model cannot have is a defect.
-Status ParseGpuCc(const nlohmann::json& gpu, const GpuModel& model, size_t index,
+/// Whether a state file holds the CC fields: a format-1 file (written before them) must not, and
+/// loads with CC off; a newer one must hold every one -- a missing field is a defect, never a
+/// silent default.
+enum class CcFields { kAbsent, kRequired };
+
+/// Reads them back. A mode the model cannot have is a defect.
+Status ParseGpuCc(const nlohmann::json& gpu, const GpuModel& model, size_t index, CcFields fields,
                   const CorruptFn& corrupt, GpuCcState* cc);
 
 /// Adds the "cc" object (ready state, latch, threshold, policy, CPU caps) to the root.
 void SerializeNodeCc(const NodeCcState& cc, nlohmann::json* root);
-/// Reads it back; absent: the defaults of NodeCcState.
-Status ParseNodeCc(const nlohmann::json& root, const CorruptFn& corrupt, NodeCcState* cc);
+/// Reads it back; with CcFields::kAbsent, the defaults of NodeCcState.
+Status ParseNodeCc(const nlohmann::json& root, CcFields fields, const CorruptFn& corrupt,
+                   NodeCcState* cc);
 
 }  // namespace migkit
 
