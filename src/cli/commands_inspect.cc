@@ -237,11 +237,7 @@ ExitCode RunInstances(Context* ctx) {
                                       "-"};
       if (gi.compute_instances.empty()) table.AddRow(row);
       for (const ComputeInstance& ci : gi.compute_instances) {
-        auto uuid = g.mig_uuids.find({gi.id, ci.id});
-        row[5] = std::to_string(ci.id);
-        row[6] = p != nullptr ? CiProfileName(*g.model, *p, ci.profile_id)
-                              : std::to_string(ci.profile_id);
-        row[7] = uuid != g.mig_uuids.end() ? uuid->second : "";
+        std::ranges::copy(CiCells(g, gi, p, ci), row.begin() + 5);
         table.AddRow(row);
       }
     }
