@@ -250,9 +250,7 @@ ExitCode RunInstances(Context* ctx) {
 }  // namespace
 
 Handler ConfigureStatus(CLI::App* app, Context* ctx) {
-  AddGpuOption(app, ctx);
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
+  AddGpuAndOutputOptions(app, ctx);
   SetExamples(app,
               "  migctl status           # every GPU\n"
               "  migctl status -i 0      # one GPU\n"
@@ -262,9 +260,7 @@ Handler ConfigureStatus(CLI::App* app, Context* ctx) {
 }
 
 Handler ConfigureGpus(CLI::App* app, Context* ctx) {
-  AddGpuOption(app, ctx);
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
+  AddGpuAndOutputOptions(app, ctx);
   SetExamples(app,
               "  migctl gpus\n"
               "  migctl gpus --json      # [{gpu, name, model, uuid, pci_bus_id, mig_current,\n"
@@ -273,9 +269,7 @@ Handler ConfigureGpus(CLI::App* app, Context* ctx) {
 }
 
 Handler ConfigureProfiles(CLI::App* app, Context* ctx) {
-  AddGpuOption(app, ctx);
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
+  AddGpuAndOutputOptions(app, ctx);
   SetExamples(
       app,
       "  migctl profiles -i 0\n"
@@ -286,9 +280,7 @@ Handler ConfigureProfiles(CLI::App* app, Context* ctx) {
 }
 
 Handler ConfigurePlacements(CLI::App* app, Context* ctx) {
-  AddGpuOption(app, ctx);
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
+  AddGpuAndOutputOptions(app, ctx);
   SetExamples(app,
               "  migctl placements -i 0\n"
               "  migctl placements --json   # [{gpu, id, name, placements: [{start, size}]}]");
@@ -296,9 +288,7 @@ Handler ConfigurePlacements(CLI::App* app, Context* ctx) {
 }
 
 Handler ConfigureInstances(CLI::App* app, Context* ctx) {
-  AddGpuOption(app, ctx);
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
+  AddGpuAndOutputOptions(app, ctx);
   SetExamples(app,
               "  migctl instances\n"
               "  migctl instances -i 0 --json   # [{gpu, gi_id, profile, profile_id, start, size,\n"
