@@ -95,12 +95,9 @@ Status CreateDefaultCi(Context* ctx, Backend* backend, const GpuInfo& gpu, const
 }
 
 ExitCode RunCreateGi(Context* ctx, const CreateGiArgs& args) {
-  std::vector<GpuInfo> gpus;
-  std::vector<int> selected;
-  MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
-  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
+  GpusToChange target;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpusToChange(&target));
+  auto& [gpus, selected, opened] = target;
   // Resolve every profile on every GPU first, so that a typo creates nothing.
   std::vector<std::vector<GiRequest>> requests;
   for (int i : selected) {
@@ -176,12 +173,9 @@ struct CreateCiArgs {
 };
 
 ExitCode RunCreateCi(Context* ctx, const CreateCiArgs& args) {
-  std::vector<GpuInfo> gpus;
-  std::vector<int> selected;
-  MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
-  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
+  GpusToChange target;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpusToChange(&target));
+  auto& [gpus, selected, opened] = target;
   std::vector<std::string> tokens;
   for (const std::string& p : args.profiles) {
     for (const std::string& t : Split(p, ',')) tokens.push_back(Trim(t));
@@ -271,12 +265,9 @@ ExitCode RunDestroyCi(Context* ctx, const DestroyCiArgs& args) {
   // As `nvidia-smi mig -dci`: no --gi means every GPU instance, no --ci every compute instance.
   const bool all = args.all || args.ci_ids.empty();
   const std::vector<int> ci_ids = Unique(args.ci_ids);
-  std::vector<GpuInfo> gpus;
-  std::vector<int> selected;
-  MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
-  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
+  GpusToChange target;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpusToChange(&target));
+  auto& [gpus, selected, opened] = target;
   Status first;
   for (int i : selected) {
     const GpuInfo& gpu = gpus[static_cast<size_t>(i)];
@@ -322,12 +313,9 @@ ExitCode RunDestroyGi(Context* ctx, const DestroyGiArgs& args) {
   if (args.all == !args.gi_ids.empty()) {
     return ctx->UsageError("give the GPU instances to destroy with --gi ID[,ID...] or --all");
   }
-  std::vector<GpuInfo> gpus;
-  std::vector<int> selected;
-  MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
-  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
+  GpusToChange target;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpusToChange(&target));
+  auto& [gpus, selected, opened] = target;
   Status first;
   const auto fail = [&](const Status& s) {
     if (first.ok()) first = s;

@@ -11,12 +11,9 @@ namespace migkit::cli {
 namespace {
 
 ExitCode RunSetMigMode(Context* ctx, bool enable) {
-  std::vector<GpuInfo> gpus;
-  std::vector<int> selected;
-  MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
-  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
+  GpusToChange target;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpusToChange(&target));
+  auto& [gpus, selected, opened] = target;
   const std::string_view verb = enable ? "enable" : "disable";
   ExitCode rc = ExitCode::kOk;
   for (int i : selected) {
@@ -57,12 +54,9 @@ ExitCode RunReset(Context* ctx, bool all) {
         "-i GPU[,GPU...] or pass --all");
   }
   if (!ctx->gpu_args.empty() && all) return ctx->UsageError("give either -i or --all, not both");
-  std::vector<GpuInfo> gpus;
-  std::vector<int> selected;
-  MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
-  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
+  GpusToChange target;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpusToChange(&target));
+  auto& [gpus, selected, opened] = target;
   ExitCode rc = ExitCode::kOk;
   for (int i : selected) {
     const GpuInfo& g = gpus[static_cast<size_t>(i)];
