@@ -373,6 +373,16 @@ ExitCode RunDestroyGi(Context* ctx, const DestroyGiArgs& args) {
   return ExitCodeFor(first);
 }
 
+// --gi/--ci: instance IDs, comma-separated or with the option repeated. No extra arguments, so
+// that the positional profiles after the option are not taken for IDs.
+CLI::Option* AddIdListOption(CLI::App* app, const std::string& name, std::vector<int>* ids,
+                             const std::string& description) {
+  return app->add_option(name, *ids, description)
+      ->delimiter(',')
+      ->type_name("ID[,ID...]")
+      ->allow_extra_args(false);
+}
+
 }  // namespace
 
 Handler ConfigureCreateGi(CLI::App* app, Context* ctx) {
@@ -399,11 +409,8 @@ Handler ConfigureCreateGi(CLI::App* app, Context* ctx) {
 
 Handler ConfigureCreateCi(CLI::App* app, Context* ctx) {
   auto args = std::make_shared<CreateCiArgs>();
-  app->add_option("--gi", args->gi_ids, "GPU instance(s) to create the compute instances in")
-      ->required()
-      ->delimiter(',')
-      ->type_name("ID[,ID...]")
-      ->allow_extra_args(false);
+  AddIdListOption(app, "--gi", &args->gi_ids, "GPU instance(s) to create the compute instances in")
+      ->required();
   app->add_option("profiles", args->profiles,
                   "Compute instance profiles: a name (1c.3g.40gb; the GPU instance's own name, "
                   "e.g. 3g.40gb, for the one spanning it) or a CI profile ID; comma-separated. "
@@ -419,15 +426,9 @@ Handler ConfigureCreateCi(CLI::App* app, Context* ctx) {
 
 Handler ConfigureDestroyCi(CLI::App* app, Context* ctx) {
   auto args = std::make_shared<DestroyCiArgs>();
-  app->add_option("--gi", args->gi_ids,
-                  "GPU instance(s) whose compute instances to destroy (default: every one)")
-      ->delimiter(',')
-      ->type_name("ID[,ID...]")
-      ->allow_extra_args(false);
-  CLI::Option* ci = app->add_option("--ci", args->ci_ids, "Compute instance(s) to destroy")
-                        ->delimiter(',')
-                        ->type_name("ID[,ID...]")
-                        ->allow_extra_args(false);
+  AddIdListOption(app, "--gi", &args->gi_ids,
+                  "GPU instance(s) whose compute instances to destroy (default: every one)");
+  CLI::Option* ci = AddIdListOption(app, "--ci", &args->ci_ids, "Compute instance(s) to destroy");
   CLI::Option* all = app->add_flag(
       "--all", args->all, "Destroy every compute instance of the GIs (the default without --ci)");
   ci->excludes(all);
@@ -442,10 +443,7 @@ Handler ConfigureDestroyCi(CLI::App* app, Context* ctx) {
 
 Handler ConfigureDestroyGi(CLI::App* app, Context* ctx) {
   auto args = std::make_shared<DestroyGiArgs>();
-  CLI::Option* gi = app->add_option("--gi", args->gi_ids, "GPU instance(s) to destroy")
-                        ->delimiter(',')
-                        ->type_name("ID[,ID...]")
-                        ->allow_extra_args(false);
+  CLI::Option* gi = AddIdListOption(app, "--gi", &args->gi_ids, "GPU instance(s) to destroy");
   CLI::Option* all = app->add_flag("--all", args->all, "Destroy every GPU instance");
   gi->excludes(all);
   app->add_flag("-r,--with-ci,--recursive", args->with_ci,
