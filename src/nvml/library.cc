@@ -110,6 +110,8 @@ constexpr nvmlReturn_t NvmlReturnFor(Code code) {
       return NVML_ERROR_INSUFFICIENT_RESOURCES;
     case Code::kArgumentVersionMismatch:
       return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    case Code::kInvalidState:
+      return NVML_ERROR_INVALID_STATE;
     case Code::kUnknown:
       return NVML_ERROR_UNKNOWN;
     // migkit-only codes: NVML has nothing closer.
@@ -139,6 +141,7 @@ static_assert(NumberedLikeNvml(Code::kResetRequired));
 static_assert(NumberedLikeNvml(Code::kInUse));
 static_assert(NumberedLikeNvml(Code::kInsufficientResources));
 static_assert(NumberedLikeNvml(Code::kArgumentVersionMismatch));
+static_assert(NumberedLikeNvml(Code::kInvalidState));
 static_assert(NumberedLikeNvml(Code::kUnknown));
 // The migkit-only codes must not collide with any NVML number.
 static_assert(static_cast<int>(Code::kCorruption) >= 1000 &&
