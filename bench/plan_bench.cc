@@ -185,15 +185,23 @@ struct Aggregate {
   double worst_ratio = 0;
 };
 
+// Every method on one case. The first method is the exact one: its plan goes to `exact`, the
+// reference the others are compared with.
+std::vector<Result> MeasureAll(const std::vector<Method>& methods, const Case& c,
+                               const Flags& flags, FleetPlan* exact) {
+  std::vector<Result> results;
+  for (size_t m = 0; m < methods.size(); ++m) {
+    results.push_back(Measure(methods[m], c, flags.repeat, m == 0 ? exact : nullptr));
+  }
+  return results;
+}
+
 void PrintAggregate(const std::string& title, const std::vector<Case>& cases, const Flags& flags) {
   const std::vector<Method> methods = Methods(flags);
   std::vector<Aggregate> agg(methods.size());
   for (const Case& c : cases) {
     FleetPlan exact;
-    std::vector<Result> results;
-    for (size_t m = 0; m < methods.size(); ++m) {
-      results.push_back(Measure(methods[m], c, flags.repeat, m == 0 ? &exact : nullptr));
-    }
+    const std::vector<Result> results = MeasureAll(methods, c, flags, &exact);
     for (size_t m = 0; m < methods.size(); ++m) {
       Aggregate& a = agg[m];
       a.used += results[m].used;
@@ -233,10 +241,7 @@ void PrintCases(const std::string& title, const std::vector<Case>& cases, const 
   std::printf("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|\n");
   for (const Case& c : cases) {
     FleetPlan exact;
-    std::vector<Result> results;
-    for (size_t m = 0; m < methods.size(); ++m) {
-      results.push_back(Measure(methods[m], c, flags.repeat, m == 0 ? &exact : nullptr));
-    }
+    const std::vector<Result> results = MeasureAll(methods, c, flags, &exact);
     for (size_t m = 0; m < methods.size(); ++m) {
       const Result& r = results[m];
       std::string label = methods[m].name;

@@ -52,10 +52,11 @@ StatusOr<std::string> FindEmulatorLibrary() {
       "MIGKIT_BACKEND=/path/to/libnvidia-ml.so.1");
 }
 
-// Opens the emulated node from MIGKIT_STATE_DIR / MIGKIT_EMULATE / MIGKIT_FAULTS. Done before the
-// library is loaded, so a bad variable or a corrupt state file is reported in migkit's words.
+// Opens the emulated node from MIGKIT_STATE_DIR / MIGKIT_EMULATE / MIGKIT_FAULTS, for both ways to
+// the emulator: direct, and through the emulated NVML, where it is done before the library is
+// loaded, so that a bad variable or a corrupt state file is reported in migkit's words.
 struct EmulatorNode {
-  std::shared_ptr<EmulatedNode> node;
+  std::unique_ptr<EmulatedNode> node;
   EmulatorOptions options;
 };
 StatusOr<EmulatorNode> OpenEmulatorNode(const Catalog& catalog) {
@@ -85,13 +86,15 @@ StatusOr<OpenedBackend> OpenEmulatorThroughNvml(const Catalog& catalog, const st
   NvmlBackendOptions options;
   options.emulated = true;
   // NVML has no reset; the emulator's stands in for `nvidia-smi -r` on the same state.
-  options.reset = [n = node->node](int gpu) { return n->ResetGpu(gpu); };
-  options.description = node->node->Describe() + " through migkit's emulated NVML " +
+  // Shared: the backend's reset function and OpenedBackend::emulator_owner both keep it.
+  const std::shared_ptr<EmulatedNode> emulator = std::move(node->node);
+  options.reset = [emulator](int gpu) { return emulator->ResetGpu(gpu); };
+  options.description = emulator->Describe() + " through migkit's emulated NVML " +
                         library->path() + " (driver " + library->driver_version() + ", NVML " +
                         library->nvml_version() + ")" + note;
   OpenedBackend opened;
-  opened.emulator = node->node.get();
-  opened.emulator_owner = node->node;
+  opened.emulator = emulator.get();
+  opened.emulator_owner = emulator;
   opened.emulator_options = std::move(node->options);
   opened.backend = std::make_unique<NvmlBackend>(std::move(library), &catalog, std::move(options));
   return opened;
@@ -120,15 +123,12 @@ StatusOr<OpenedBackend> OpenLoaded(const Catalog& catalog, std::unique_ptr<NvmlL
 }
 
 StatusOr<OpenedBackend> OpenDirect(const Catalog& catalog) {
-  StatusOr<EmulatorOptions> options = EmulatorOptionsFromEnvironment(catalog);
-  if (!options.ok()) return options.status();
-  OpenedBackend opened;
-  opened.emulator_options = *options;
-  StatusOr<std::unique_ptr<EmulatedNode>> node =
-      EmulatedNode::Open(Env::Default(), &catalog, std::move(*options));
+  StatusOr<EmulatorNode> node = OpenEmulatorNode(catalog);
   if (!node.ok()) return node.status();
-  opened.emulator = node->get();
-  opened.backend = std::move(*node);
+  OpenedBackend opened;
+  opened.emulator_options = std::move(node->options);
+  opened.emulator = node->node.get();
+  opened.backend = std::move(node->node);
   return opened;
 }
 

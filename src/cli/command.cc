@@ -20,6 +20,12 @@ void AddVerboseFlag(CLI::App* app, Context* ctx) {
   app->add_flag("-v,--verbose", ctx->verbose, "Print the backend in use on stderr");
 }
 
+void AddGpuAndOutputOptions(CLI::App* app, Context* ctx, std::string_view gpu_default_text) {
+  AddGpuOption(app, ctx, gpu_default_text);
+  AddJsonFlag(app, ctx);
+  AddVerboseFlag(app, ctx);
+}
+
 void SetExamples(CLI::App* app, std::string_view examples) {
   app->footer("Examples:\n" + std::string(examples));
 }

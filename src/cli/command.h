@@ -31,6 +31,10 @@ void AddGpuOption(CLI::App* app, Context* ctx,
                   std::string_view default_text = "default: every GPU");
 /// -v/--verbose, accepted after the subcommand too.
 void AddVerboseFlag(CLI::App* app, Context* ctx);
+/// -i/--gpu, --json and -v/--verbose together: the options of every command that acts on GPUs
+/// and can print JSON.
+void AddGpuAndOutputOptions(CLI::App* app, Context* ctx,
+                            std::string_view gpu_default_text = "default: every GPU");
 /// Sets the "Examples:" footer of a command's --help.
 void SetExamples(CLI::App* app, std::string_view examples);
 

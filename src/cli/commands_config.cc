@@ -386,9 +386,7 @@ Handler ConfigureApply(CLI::App* app, Context* ctx) {
   auto change = std::make_shared<ChangeArgs>();
   AddConfigOptions(app, config.get());
   AddChangeFlags(app, change.get());
-  AddGpuOption(app, ctx, "default: every GPU the config selects");
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
+  AddGpuAndOutputOptions(app, ctx, "default: every GPU the config selects");
   SetExamples(
       app,
       "  migctl apply -c all-balanced --dry-run          # a built-in config: show the plan\n"
@@ -406,9 +404,7 @@ Handler ConfigureApply(CLI::App* app, Context* ctx) {
 Handler ConfigureAssert(CLI::App* app, Context* ctx) {
   auto config = std::make_shared<ConfigArgs>();
   AddConfigOptions(app, config.get());
-  AddGpuOption(app, ctx, "default: every GPU the config selects");
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
+  AddGpuAndOutputOptions(app, ctx, "default: every GPU the config selects");
   SetExamples(app,
               "  migctl assert -f mig-config.yaml -c all-balanced && echo applied\n"
               "Exit status 0 when every GPU the config selects has exactly its MIG devices and\n"
@@ -423,9 +419,7 @@ Handler ConfigureExport(CLI::App* app, Context* ctx) {
   app->add_option("-l,--config-label", args->label,
                   "The config's name in the file (default: current)")
       ->type_name("NAME");
-  AddGpuOption(app, ctx);
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
+  AddGpuAndOutputOptions(app, ctx);
   SetExamples(app,
               "  migctl export > now.yaml && migctl apply -f now.yaml   # round trip\n"
               "  migctl export -o json -l before-upgrade\n"
@@ -456,9 +450,7 @@ Handler ConfigureRestore(CLI::App* app, Context* ctx) {
       ->required()
       ->type_name("FILE");
   AddChangeFlags(app, change.get());
-  AddGpuOption(app, ctx, "default: every GPU in the checkpoint");
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
+  AddGpuAndOutputOptions(app, ctx, "default: every GPU in the checkpoint");
   SetExamples(app,
               "  migctl restore -f before.json --dry-run\n"
               "  migctl restore -f before.json\n"

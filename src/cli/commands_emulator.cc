@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/fleet_spec.h"
@@ -44,18 +45,35 @@ std::vector<std::string> RuleStrings(const std::vector<FaultRule>& rules) {
   return out;
 }
 
-ExitCode RunShow(Context* ctx) {
+// The emulated node's state and its fault rules as text: those in the state file, which every
+// process shares, and those MIGKIT_FAULTS gives this process alone. `show` and `fault list` print
+// both.
+struct EmulatorFaults {
   OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(OpenEmulator(ctx, &opened));
-  StatusOr<NodeState> state = opened->emulator->Load();
+  NodeState state;
+  std::vector<std::string> shared;
+  std::vector<std::string> process;
+};
+
+ExitCode ReadEmulatorFaults(Context* ctx, EmulatorFaults* out) {
+  MIGCTL_RETURN_IF_FAILED(OpenEmulator(ctx, &out->opened));
+  StatusOr<NodeState> state = out->opened->emulator->Load();
   if (!state.ok()) return ctx->FailStatus(state.status(), "cannot read the emulated node");
-  const std::vector<std::string> shared = RuleStrings(state->faults);
-  const std::vector<std::string> process = RuleStrings(opened->emulator_options.process_faults);
+  out->state = std::move(*state);
+  out->shared = RuleStrings(out->state.faults);
+  out->process = RuleStrings(out->opened->emulator_options.process_faults);
+  return ExitCode::kOk;
+}
+
+ExitCode RunShow(Context* ctx) {
+  EmulatorFaults faults;
+  MIGCTL_RETURN_IF_FAILED(ReadEmulatorFaults(ctx, &faults));
+  const auto& [opened, state, shared, process] = faults;
   if (ctx->json) {
     return ctx->PrintJson({{"state_dir", opened->emulator->state_dir()},
                            {"state_file", opened->emulator->state_path()},
-                           {"spec", state->spec.ToString()},
-                           {"gpus", state->gpus.size()},
+                           {"spec", state.spec.ToString()},
+                           {"gpus", state.gpus.size()},
                            {"faults", shared},
                            {"process_faults", process}});
   }
@@ -68,8 +86,8 @@ ExitCode RunShow(Context* ctx) {
       "node:            {} ({} GPU{})\n"
       "shared faults:   {}\n"
       "process faults:  {} (MIGKIT_FAULTS)\n",
-      opened->emulator->state_dir(), opened->emulator->state_path(), state->spec.ToString(),
-      state->gpus.size(), state->gpus.size() == 1 ? "" : "s", list(shared), list(process)));
+      opened->emulator->state_dir(), opened->emulator->state_path(), state.spec.ToString(),
+      state.gpus.size(), state.gpus.size() == 1 ? "" : "s", list(shared), list(process)));
   return ExitCode::kOk;
 }
 
@@ -147,12 +165,9 @@ ExitCode RunFaultAdd(Context* ctx, const std::vector<std::string>& rules_text) {
 }
 
 ExitCode RunFaultList(Context* ctx) {
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(OpenEmulator(ctx, &opened));
-  StatusOr<NodeState> state = opened->emulator->Load();
-  if (!state.ok()) return ctx->FailStatus(state.status(), "cannot read the emulated node");
-  const std::vector<std::string> shared = RuleStrings(state->faults);
-  const std::vector<std::string> process = RuleStrings(opened->emulator_options.process_faults);
+  EmulatorFaults faults;
+  MIGCTL_RETURN_IF_FAILED(ReadEmulatorFaults(ctx, &faults));
+  const auto& [opened, state, shared, process] = faults;
   if (ctx->json) return ctx->PrintJson({{"faults", shared}, {"process_faults", process}});
   if (shared.empty()) ctx->Out("no shared faults\n");
   for (const std::string& r : shared) ctx->Out(r + "\n");

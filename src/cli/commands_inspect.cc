@@ -237,11 +237,7 @@ ExitCode RunInstances(Context* ctx) {
                                       "-"};
       if (gi.compute_instances.empty()) table.AddRow(row);
       for (const ComputeInstance& ci : gi.compute_instances) {
-        auto uuid = g.mig_uuids.find({gi.id, ci.id});
-        row[5] = std::to_string(ci.id);
-        row[6] = p != nullptr ? CiProfileName(*g.model, *p, ci.profile_id)
-                              : std::to_string(ci.profile_id);
-        row[7] = uuid != g.mig_uuids.end() ? uuid->second : "";
+        std::ranges::copy(CiCells(g, gi, p, ci), row.begin() + 5);
         table.AddRow(row);
       }
     }
@@ -251,63 +247,55 @@ ExitCode RunInstances(Context* ctx) {
   return ExitCode::kOk;
 }
 
+// Every read command takes -i, --json and -v; they differ only in what they run and their examples.
+Handler ConfigureReadCommand(CLI::App* app, Context* ctx, ExitCode (*run)(Context*),
+                             std::string_view examples) {
+  AddGpuAndOutputOptions(app, ctx);
+  SetExamples(app, examples);
+  return [ctx, run] { return run(ctx); };
+}
+
 }  // namespace
 
 Handler ConfigureStatus(CLI::App* app, Context* ctx) {
-  AddGpuOption(app, ctx);
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
-  SetExamples(app,
-              "  migctl status           # every GPU\n"
-              "  migctl status -i 0      # one GPU\n"
-              "  migctl status --json    # [{gpu, name, model, mig_current, mig_pending, units,\n"
-              "                          #   gpu_instances, free_units, can_create, ...}]");
-  return [ctx] { return RunStatus(ctx); };
+  return ConfigureReadCommand(
+      app, ctx, RunStatus,
+      "  migctl status           # every GPU\n"
+      "  migctl status -i 0      # one GPU\n"
+      "  migctl status --json    # [{gpu, name, model, mig_current, mig_pending, units,\n"
+      "                          #   gpu_instances, free_units, can_create, ...}]");
 }
 
 Handler ConfigureGpus(CLI::App* app, Context* ctx) {
-  AddGpuOption(app, ctx);
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
-  SetExamples(app,
-              "  migctl gpus\n"
-              "  migctl gpus --json      # [{gpu, name, model, uuid, pci_bus_id, mig_current,\n"
-              "                          #   mig_pending}], the MIG modes as booleans");
-  return [ctx] { return RunGpus(ctx); };
+  return ConfigureReadCommand(
+      app, ctx, RunGpus,
+      "  migctl gpus\n"
+      "  migctl gpus --json      # [{gpu, name, model, uuid, pci_bus_id, mig_current,\n"
+      "                          #   mig_pending}], the MIG modes as booleans");
 }
 
 Handler ConfigureProfiles(CLI::App* app, Context* ctx) {
-  AddGpuOption(app, ctx);
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
-  SetExamples(
-      app,
+  return ConfigureReadCommand(
+      app, ctx, RunProfiles,
       "  migctl profiles -i 0\n"
       "  migctl profiles --json  # [{gpu, name, id, slices, instances_free,\n"
       "                          #   instances_total, memory_mib, sms, ce, dec, enc, jpeg,\n"
       "                          #   ofa, placements: [{start, size}]}]");
-  return [ctx] { return RunProfiles(ctx); };
 }
 
 Handler ConfigurePlacements(CLI::App* app, Context* ctx) {
-  AddGpuOption(app, ctx);
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
-  SetExamples(app,
-              "  migctl placements -i 0\n"
-              "  migctl placements --json   # [{gpu, id, name, placements: [{start, size}]}]");
-  return [ctx] { return RunPlacements(ctx); };
+  return ConfigureReadCommand(
+      app, ctx, RunPlacements,
+      "  migctl placements -i 0\n"
+      "  migctl placements --json   # [{gpu, id, name, placements: [{start, size}]}]");
 }
 
 Handler ConfigureInstances(CLI::App* app, Context* ctx) {
-  AddGpuOption(app, ctx);
-  AddJsonFlag(app, ctx);
-  AddVerboseFlag(app, ctx);
-  SetExamples(app,
-              "  migctl instances\n"
-              "  migctl instances -i 0 --json   # [{gpu, gi_id, profile, profile_id, start, size,\n"
-              "                                 #   cis: [{ci_id, profile, profile_id, uuid}]}]");
-  return [ctx] { return RunInstances(ctx); };
+  return ConfigureReadCommand(
+      app, ctx, RunInstances,
+      "  migctl instances\n"
+      "  migctl instances -i 0 --json   # [{gpu, gi_id, profile, profile_id, start, size,\n"
+      "                                 #   cis: [{ci_id, profile, profile_id, uuid}]}]");
 }
 
 }  // namespace migkit::cli

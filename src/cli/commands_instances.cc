@@ -95,12 +95,9 @@ Status CreateDefaultCi(Context* ctx, Backend* backend, const GpuInfo& gpu, const
 }
 
 ExitCode RunCreateGi(Context* ctx, const CreateGiArgs& args) {
-  std::vector<GpuInfo> gpus;
-  std::vector<int> selected;
-  MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
-  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
+  GpusToChange target;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpusToChange(&target));
+  auto& [gpus, selected, opened] = target;
   // Resolve every profile on every GPU first, so that a typo creates nothing.
   std::vector<std::vector<GiRequest>> requests;
   for (int i : selected) {
@@ -176,12 +173,9 @@ struct CreateCiArgs {
 };
 
 ExitCode RunCreateCi(Context* ctx, const CreateCiArgs& args) {
-  std::vector<GpuInfo> gpus;
-  std::vector<int> selected;
-  MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
-  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
+  GpusToChange target;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpusToChange(&target));
+  auto& [gpus, selected, opened] = target;
   std::vector<std::string> tokens;
   for (const std::string& p : args.profiles) {
     for (const std::string& t : Split(p, ',')) tokens.push_back(Trim(t));
@@ -271,12 +265,9 @@ ExitCode RunDestroyCi(Context* ctx, const DestroyCiArgs& args) {
   // As `nvidia-smi mig -dci`: no --gi means every GPU instance, no --ci every compute instance.
   const bool all = args.all || args.ci_ids.empty();
   const std::vector<int> ci_ids = Unique(args.ci_ids);
-  std::vector<GpuInfo> gpus;
-  std::vector<int> selected;
-  MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
-  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
+  GpusToChange target;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpusToChange(&target));
+  auto& [gpus, selected, opened] = target;
   Status first;
   for (int i : selected) {
     const GpuInfo& gpu = gpus[static_cast<size_t>(i)];
@@ -322,12 +313,9 @@ ExitCode RunDestroyGi(Context* ctx, const DestroyGiArgs& args) {
   if (args.all == !args.gi_ids.empty()) {
     return ctx->UsageError("give the GPU instances to destroy with --gi ID[,ID...] or --all");
   }
-  std::vector<GpuInfo> gpus;
-  std::vector<int> selected;
-  MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
-  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
+  GpusToChange target;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpusToChange(&target));
+  auto& [gpus, selected, opened] = target;
   Status first;
   const auto fail = [&](const Status& s) {
     if (first.ok()) first = s;
@@ -385,6 +373,16 @@ ExitCode RunDestroyGi(Context* ctx, const DestroyGiArgs& args) {
   return ExitCodeFor(first);
 }
 
+// --gi/--ci: instance IDs, comma-separated or with the option repeated. No extra arguments, so
+// that the positional profiles after the option are not taken for IDs.
+CLI::Option* AddIdListOption(CLI::App* app, const std::string& name, std::vector<int>* ids,
+                             const std::string& description) {
+  return app->add_option(name, *ids, description)
+      ->delimiter(',')
+      ->type_name("ID[,ID...]")
+      ->allow_extra_args(false);
+}
+
 }  // namespace
 
 Handler ConfigureCreateGi(CLI::App* app, Context* ctx) {
@@ -411,11 +409,8 @@ Handler ConfigureCreateGi(CLI::App* app, Context* ctx) {
 
 Handler ConfigureCreateCi(CLI::App* app, Context* ctx) {
   auto args = std::make_shared<CreateCiArgs>();
-  app->add_option("--gi", args->gi_ids, "GPU instance(s) to create the compute instances in")
-      ->required()
-      ->delimiter(',')
-      ->type_name("ID[,ID...]")
-      ->allow_extra_args(false);
+  AddIdListOption(app, "--gi", &args->gi_ids, "GPU instance(s) to create the compute instances in")
+      ->required();
   app->add_option("profiles", args->profiles,
                   "Compute instance profiles: a name (1c.3g.40gb; the GPU instance's own name, "
                   "e.g. 3g.40gb, for the one spanning it) or a CI profile ID; comma-separated. "
@@ -431,15 +426,9 @@ Handler ConfigureCreateCi(CLI::App* app, Context* ctx) {
 
 Handler ConfigureDestroyCi(CLI::App* app, Context* ctx) {
   auto args = std::make_shared<DestroyCiArgs>();
-  app->add_option("--gi", args->gi_ids,
-                  "GPU instance(s) whose compute instances to destroy (default: every one)")
-      ->delimiter(',')
-      ->type_name("ID[,ID...]")
-      ->allow_extra_args(false);
-  CLI::Option* ci = app->add_option("--ci", args->ci_ids, "Compute instance(s) to destroy")
-                        ->delimiter(',')
-                        ->type_name("ID[,ID...]")
-                        ->allow_extra_args(false);
+  AddIdListOption(app, "--gi", &args->gi_ids,
+                  "GPU instance(s) whose compute instances to destroy (default: every one)");
+  CLI::Option* ci = AddIdListOption(app, "--ci", &args->ci_ids, "Compute instance(s) to destroy");
   CLI::Option* all = app->add_flag(
       "--all", args->all, "Destroy every compute instance of the GIs (the default without --ci)");
   ci->excludes(all);
@@ -454,10 +443,7 @@ Handler ConfigureDestroyCi(CLI::App* app, Context* ctx) {
 
 Handler ConfigureDestroyGi(CLI::App* app, Context* ctx) {
   auto args = std::make_shared<DestroyGiArgs>();
-  CLI::Option* gi = app->add_option("--gi", args->gi_ids, "GPU instance(s) to destroy")
-                        ->delimiter(',')
-                        ->type_name("ID[,ID...]")
-                        ->allow_extra_args(false);
+  CLI::Option* gi = AddIdListOption(app, "--gi", &args->gi_ids, "GPU instance(s) to destroy");
   CLI::Option* all = app->add_flag("--all", args->all, "Destroy every GPU instance");
   gi->excludes(all);
   app->add_flag("-r,--with-ci,--recursive", args->with_ci,

@@ -1,6 +1,7 @@
 // MIG mode and GPU reset: `migctl mig enable|disable`, `migctl reset`.
 #include <fmt/format.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,32 +11,35 @@
 namespace migkit::cli {
 namespace {
 
-ExitCode RunSetMigMode(Context* ctx, bool enable) {
-  std::vector<GpuInfo> gpus;
-  std::vector<int> selected;
-  MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
-  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
-  const std::string_view verb = enable ? "enable" : "disable";
+// Applies `change` to each selected GPU in turn and goes on past a failure, as nvidia-smi does. A
+// failure is reported as "Unable to <what> GPU <bus id>: <code>" and its reason, then `on_failure`
+// may add a hint; `change` prints its own success. "All done." follows only when every GPU
+// succeeded. Returns the exit code of the first failure.
+ExitCode ChangeEachGpu(Context* ctx, const GpusToChange& target, std::string_view what,
+                       const std::function<Status(int, const GpuInfo&)>& change,
+                       const std::function<void(int, const GpuInfo&, const Status&)>& on_failure) {
   ExitCode rc = ExitCode::kOk;
-  for (int i : selected) {
-    const GpuInfo& g = gpus[static_cast<size_t>(i)];
+  for (int i : target.selected) {
+    const GpuInfo& g = target.gpus[static_cast<size_t>(i)];
+    const Status s = change(i, g);
+    if (s.ok()) continue;
+    ctx->Err(fmt::format("Unable to {} GPU {}: {}\n", what, g.pci_bus_id, CodeText(s.code())));
+    if (!s.message().empty()) ctx->Err("  reason: " + s.message() + "\n");
+    if (on_failure) on_failure(i, g, s);
+    if (rc == ExitCode::kOk) rc = ExitCodeFor(s);
+  }
+  if (rc == ExitCode::kOk) ctx->Out("All done.\n");
+  return rc;
+}
+
+ExitCode RunSetMigMode(Context* ctx, bool enable) {
+  GpusToChange target;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpusToChange(&target));
+  const std::string_view verb = enable ? "enable" : "disable";
+  const auto set = [&](int i, const GpuInfo& g) {
     Status activation;
-    const Status s = opened->backend->SetMigMode(i, enable, &activation);
-    if (!s.ok()) {
-      ctx->Err(fmt::format("Unable to {} MIG Mode for GPU {}: {}\n", verb, g.pci_bus_id,
-                           CodeText(s.code())));
-      if (!s.message().empty()) ctx->Err("  reason: " + s.message() + "\n");
-      if (s.code() == Code::kInUse && !g.state.gpu_instances.empty()) {
-        ctx->Err(
-            fmt::format("  hint: destroy its instances first: migctl destroy-gi -i {} --all "
-                        "--with-ci\n",
-                        i));
-      }
-      if (rc == ExitCode::kOk) rc = ExitCodeFor(s);
-      continue;
-    }
+    const Status s = target.opened->backend->SetMigMode(i, enable, &activation);
+    if (!s.ok()) return s;
     ctx->Out(
         fmt::format("{} MIG Mode for GPU {}\n", enable ? "Enabled" : "Disabled", g.pci_bus_id));
     if (!activation.ok()) {
@@ -45,9 +49,17 @@ ExitCode RunSetMigMode(Context* ctx, bool enable) {
       ctx->Err(fmt::format("Run `migctl reset -i {}` to make MIG mode effective on GPU {}.\n", i,
                            g.pci_bus_id));
     }
-  }
-  if (rc == ExitCode::kOk) ctx->Out("All done.\n");
-  return rc;
+    return s;
+  };
+  const auto hint = [&](int i, const GpuInfo& g, const Status& s) {
+    if (s.code() == Code::kInUse && !g.state.gpu_instances.empty()) {
+      ctx->Err(
+          fmt::format("  hint: destroy its instances first: migctl destroy-gi -i {} --all "
+                      "--with-ci\n",
+                      i));
+    }
+  };
+  return ChangeEachGpu(ctx, target, fmt::format("{} MIG Mode for", verb), set, hint);
 }
 
 ExitCode RunReset(Context* ctx, bool all) {
@@ -57,26 +69,14 @@ ExitCode RunReset(Context* ctx, bool all) {
         "-i GPU[,GPU...] or pass --all");
   }
   if (!ctx->gpu_args.empty() && all) return ctx->UsageError("give either -i or --all, not both");
-  std::vector<GpuInfo> gpus;
-  std::vector<int> selected;
-  MIGCTL_RETURN_IF_FAILED(ctx->Snapshot(&gpus));
-  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpus(gpus, &selected));
-  OpenedBackend* opened = nullptr;
-  MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
-  ExitCode rc = ExitCode::kOk;
-  for (int i : selected) {
-    const GpuInfo& g = gpus[static_cast<size_t>(i)];
-    const Status s = opened->backend->ResetGpu(i);
-    if (!s.ok()) {
-      ctx->Err(fmt::format("Unable to reset GPU {}: {}\n", g.pci_bus_id, CodeText(s.code())));
-      if (!s.message().empty()) ctx->Err("  reason: " + s.message() + "\n");
-      if (rc == ExitCode::kOk) rc = ExitCodeFor(s);
-      continue;
-    }
-    ctx->Out(fmt::format("GPU {} was successfully reset.\n", g.pci_bus_id));
-  }
-  if (rc == ExitCode::kOk) ctx->Out("All done.\n");
-  return rc;
+  GpusToChange target;
+  MIGCTL_RETURN_IF_FAILED(ctx->SelectGpusToChange(&target));
+  const auto reset = [&](int i, const GpuInfo& g) {
+    const Status s = target.opened->backend->ResetGpu(i);
+    if (s.ok()) ctx->Out(fmt::format("GPU {} was successfully reset.\n", g.pci_bus_id));
+    return s;
+  };
+  return ChangeEachGpu(ctx, target, "reset", reset, nullptr);
 }
 
 }  // namespace

@@ -56,6 +56,12 @@ ExitCode Context::SelectGpus(const std::vector<GpuInfo>& gpus, std::vector<int>*
   return ExitCode::kOk;
 }
 
+ExitCode Context::SelectGpusToChange(GpusToChange* target) {
+  MIGCTL_RETURN_IF_FAILED(Snapshot(&target->gpus));
+  MIGCTL_RETURN_IF_FAILED(SelectGpus(target->gpus, &target->selected));
+  return OpenBackend(&target->opened);
+}
+
 void Context::Out(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
 void Context::Err(std::string_view text) {

@@ -22,6 +22,14 @@
 
 namespace migkit::cli {
 
+/// What a command that changes GPUs starts from: the snapshot, the GPUs -i names and the backend
+/// to change them through. Handlers unpack it with `auto& [gpus, selected, opened] = target;`.
+struct GpusToChange {
+  std::vector<GpuInfo> gpus;
+  std::vector<int> selected;  // indexes into `gpus`, ascending
+  OpenedBackend* opened = nullptr;
+};
+
 class Context {
  public:
   Context() = default;
@@ -43,6 +51,9 @@ class Context {
   /// The GPUs named by -i (all of them when -i is absent), ascending. kUsage after printing the
   /// error when a value matches no GPU.
   ExitCode SelectGpus(const std::vector<GpuInfo>& gpus, std::vector<int>* selected);
+  /// Snapshot, SelectGpus and OpenBackend in one, the first step of every command that changes
+  /// the selected GPUs.
+  ExitCode SelectGpusToChange(GpusToChange* target);
 
   /// Writes `text` to stdout / stderr as is.
   void Out(std::string_view text);

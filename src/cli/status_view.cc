@@ -131,11 +131,7 @@ std::string InstanceTable(const GpuInfo& gpu) {
     for (const ComputeInstance& ci : gi.compute_instances) {
       if (!first) row = {"", "", "", "", "", "", ""};
       first = false;
-      auto uuid = gpu.mig_uuids.find({gi.id, ci.id});
-      row[4] = std::to_string(ci.id);
-      row[5] = p != nullptr ? CiProfileName(*gpu.model, *p, ci.profile_id)
-                            : std::to_string(ci.profile_id);
-      row[6] = uuid != gpu.mig_uuids.end() ? uuid->second : "";
+      std::ranges::copy(CiCells(gpu, gi, p, ci), row.begin() + 4);
       table.AddRow(row);
     }
   }
@@ -176,6 +172,15 @@ std::vector<int> FreeUnits(const GpuInfo& gpu) {
     if ((occupied & (Occupancy{1} << u)) == 0) out.push_back(u);
   }
   return out;
+}
+
+std::array<std::string, 3> CiCells(const GpuInfo& gpu, const GpuInstance& gi,
+                                   const GiProfile* gi_profile, const ComputeInstance& ci) {
+  const auto uuid = gpu.mig_uuids.find({gi.id, ci.id});
+  return {std::to_string(ci.id),
+          gi_profile != nullptr ? CiProfileName(*gpu.model, *gi_profile, ci.profile_id)
+                                : std::to_string(ci.profile_id),
+          uuid != gpu.mig_uuids.end() ? uuid->second : ""};
 }
 
 std::string RenderStatus(const GpuInfo& gpu, bool color) {

@@ -12,6 +12,7 @@
 #ifndef MIGKIT_CLI_STATUS_VIEW_H_
 #define MIGKIT_CLI_STATUS_VIEW_H_
 
+#include <array>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -32,6 +33,12 @@ struct Creatable {
 std::vector<Creatable> CreatableProfiles(const GpuInfo& gpu);
 /// Placement units no GI occupies, ascending.
 std::vector<int> FreeUnits(const GpuInfo& gpu);
+
+/// The compute-instance columns of the instance tables of `status` and `instances`: the CI's ID,
+/// its profile's name (the profile ID when `gi_profile`, the GI's profile, is unknown) and its MIG
+/// device UUID ("" when the snapshot has none).
+std::array<std::string, 3> CiCells(const GpuInfo& gpu, const GpuInstance& gi,
+                                   const GiProfile* gi_profile, const ComputeInstance& ci);
 
 /// The text `migctl status` prints for `gpu`; ANSI colours when `color`.
 std::string RenderStatus(const GpuInfo& gpu, bool color);

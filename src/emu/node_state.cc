@@ -144,27 +144,28 @@ StatusOr<NodeState> ParseNodeState(std::string_view text, const Catalog& catalog
       // A Hopper GPU with a pending mode is not refused: a real one never shows it, but the
       // documented `mig-activation` fault leaves one so (docs/emulator.md), as tools must handle.
       constexpr std::int64_t kMaxSmall = 1 << 16;  // IDs, profile IDs and placements are tiny
-      const auto placement = [&](const json& parent, const std::string& at) {
-        const json& p = sj::Field(parent, "placement", at);
-        return Placement{static_cast<int>(sj::Int(p, "start", 0, kMaxSmall, at + ".placement")),
-                         static_cast<int>(sj::Int(p, "size", 0, kMaxSmall, at + ".placement"))};
+      // The fields a GPU instance and a compute instance share, read in this order so that the
+      // first defect is the one reported: id, profile_id, placement.
+      const auto read_instance = [&](const json& j, const std::string& at, auto* out) {
+        out->id = static_cast<int>(sj::Int(j, "id", 0, kMaxSmall, at));
+        out->profile_id = static_cast<int>(sj::Int(j, "profile_id", 0, kMaxSmall, at));
+        const json& p = sj::Field(j, "placement", at);
+        out->placement =
+            Placement{static_cast<int>(sj::Int(p, "start", 0, kMaxSmall, at + ".placement")),
+                      static_cast<int>(sj::Int(p, "size", 0, kMaxSmall, at + ".placement"))};
       };
       const json& gis = sj::Array(g, "gpu_instances", where);
       for (size_t k = 0; k < gis.size(); ++k) {
         const json& gi_json = gis[k];
         const std::string gi_where = where + ": gpu_instances[" + std::to_string(k) + "]";
         GpuInstance gi;
-        gi.id = static_cast<int>(sj::Int(gi_json, "id", 0, kMaxSmall, gi_where));
-        gi.profile_id = static_cast<int>(sj::Int(gi_json, "profile_id", 0, kMaxSmall, gi_where));
-        gi.placement = placement(gi_json, gi_where);
+        read_instance(gi_json, gi_where, &gi);
         const json& cis = sj::Array(gi_json, "compute_instances", gi_where);
         for (size_t c = 0; c < cis.size(); ++c) {
           const json& ci_json = cis[c];
           const std::string ci_where = gi_where + ".compute_instances[" + std::to_string(c) + "]";
           ComputeInstance ci;
-          ci.id = static_cast<int>(sj::Int(ci_json, "id", 0, kMaxSmall, ci_where));
-          ci.profile_id = static_cast<int>(sj::Int(ci_json, "profile_id", 0, kMaxSmall, ci_where));
-          ci.placement = placement(ci_json, ci_where);
+          read_instance(ci_json, ci_where, &ci);
           gi.compute_instances.push_back(ci);
         }
         gpu.state.gpu_instances.push_back(std::move(gi));

@@ -95,22 +95,29 @@ Status BusyStore::WriteLocked(const std::vector<BusyMark>& marks) {
   return env_->WriteFileAtomic(path(), SerializeBusyMarks(marks));
 }
 
-StatusOr<std::vector<BusyMark>> BusyStore::List(std::int64_t now_micros) {
+Status BusyStore::LockAndReadLive(bool exclusive, std::int64_t now_micros,
+                                  std::unique_ptr<FileLock>* lock, std::vector<BusyMark>* live) {
   MIGKIT_RETURN_IF_ERROR(env_->CreateDirs(dir_));
-  StatusOr<std::unique_ptr<FileLock>> lock = env_->Lock(lock_path(), /*exclusive=*/false);
-  if (!lock.ok()) return lock.status();
+  StatusOr<std::unique_ptr<FileLock>> locked = env_->Lock(lock_path(), exclusive);
+  if (!locked.ok()) return locked.status();
+  *lock = std::move(locked).value();
   StatusOr<std::vector<BusyMark>> marks = ReadLocked();
   if (!marks.ok()) return marks.status();
-  return Live(std::move(marks).value(), now_micros);
+  *live = Live(std::move(marks).value(), now_micros);
+  return Status::Ok();
+}
+
+StatusOr<std::vector<BusyMark>> BusyStore::List(std::int64_t now_micros) {
+  std::unique_ptr<FileLock> lock;
+  std::vector<BusyMark> live;
+  MIGKIT_RETURN_IF_ERROR(LockAndReadLive(/*exclusive=*/false, now_micros, &lock, &live));
+  return live;
 }
 
 Status BusyStore::Add(const BusyMark& mark, std::int64_t now_micros) {
-  MIGKIT_RETURN_IF_ERROR(env_->CreateDirs(dir_));
-  StatusOr<std::unique_ptr<FileLock>> lock = env_->Lock(lock_path(), /*exclusive=*/true);
-  if (!lock.ok()) return lock.status();
-  StatusOr<std::vector<BusyMark>> marks = ReadLocked();
-  if (!marks.ok()) return marks.status();
-  std::vector<BusyMark> live = Live(std::move(marks).value(), now_micros);
+  std::unique_ptr<FileLock> lock;
+  std::vector<BusyMark> live;
+  MIGKIT_RETURN_IF_ERROR(LockAndReadLive(/*exclusive=*/true, now_micros, &lock, &live));
   std::erase_if(live, [&](const BusyMark& m) {
     return m.gpu_uuid == mark.gpu_uuid && m.gi_id == mark.gi_id && m.ci_id == mark.ci_id &&
            m.holder == mark.holder;
@@ -121,12 +128,9 @@ Status BusyStore::Add(const BusyMark& mark, std::int64_t now_micros) {
 
 StatusOr<int> BusyStore::Remove(std::string_view gpu_uuid, int gi_id, std::optional<int> ci_id,
                                 std::string_view holder, std::int64_t now_micros) {
-  MIGKIT_RETURN_IF_ERROR(env_->CreateDirs(dir_));
-  StatusOr<std::unique_ptr<FileLock>> lock = env_->Lock(lock_path(), /*exclusive=*/true);
-  if (!lock.ok()) return lock.status();
-  StatusOr<std::vector<BusyMark>> marks = ReadLocked();
-  if (!marks.ok()) return marks.status();
-  std::vector<BusyMark> live = Live(std::move(marks).value(), now_micros);
+  std::unique_ptr<FileLock> lock;
+  std::vector<BusyMark> live;
+  MIGKIT_RETURN_IF_ERROR(LockAndReadLive(/*exclusive=*/true, now_micros, &lock, &live));
   const size_t before = live.size();
   std::erase_if(live, [&](const BusyMark& m) {
     return m.gpu_uuid == gpu_uuid && m.gi_id == gi_id && (!ci_id.has_value() || m.ci_id == ci_id) &&
@@ -138,12 +142,9 @@ StatusOr<int> BusyStore::Remove(std::string_view gpu_uuid, int gi_id, std::optio
 }
 
 StatusOr<int> BusyStore::RemoveStale(const std::vector<GpuInfo>& gpus, std::int64_t now_micros) {
-  MIGKIT_RETURN_IF_ERROR(env_->CreateDirs(dir_));
-  StatusOr<std::unique_ptr<FileLock>> lock = env_->Lock(lock_path(), /*exclusive=*/true);
-  if (!lock.ok()) return lock.status();
-  StatusOr<std::vector<BusyMark>> marks = ReadLocked();
-  if (!marks.ok()) return marks.status();
-  std::vector<BusyMark> live = Live(std::move(marks).value(), now_micros);
+  std::unique_ptr<FileLock> lock;
+  std::vector<BusyMark> live;
+  MIGKIT_RETURN_IF_ERROR(LockAndReadLive(/*exclusive=*/true, now_micros, &lock, &live));
   const size_t before = live.size();
   std::erase_if(live, [&](const BusyMark& m) {
     for (const GpuInfo& g : gpus) {

@@ -15,6 +15,7 @@
 #define MIGKIT_RECONFIG_BUSY_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,6 +69,11 @@ class BusyStore {
  private:
   std::string lock_path() const { return dir_ + "/busy.lock"; }
   StatusOr<std::vector<BusyMark>> ReadLocked();
+  /// The start of every read and change: creates the directory, takes the lock (shared to read,
+  /// `exclusive` to change the marks) into `*lock`, which holds it until destroyed, and reads the
+  /// marks in force at `now_micros` into `*live`.
+  Status LockAndReadLive(bool exclusive, std::int64_t now_micros, std::unique_ptr<FileLock>* lock,
+                         std::vector<BusyMark>* live);
   Status WriteLocked(const std::vector<BusyMark>& marks);
 
   Env* env_;

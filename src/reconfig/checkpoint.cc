@@ -29,6 +29,19 @@ std::string ProfileName(const GpuModel& model, const GpuState& state, int gi_id,
   return "";
 }
 
+constexpr std::int64_t kMaxSmall = 1 << 16;  // IDs, profile IDs and placements are tiny
+
+// The fields a GPU instance and a compute instance share in the file, read in this order so that
+// the first defect is the one reported: id, profile_id, start, size.
+template <typename Instance>
+void ParseInstanceFields(const nlohmann::json& j, const std::string& at, Instance* out) {
+  namespace sj = strict_json;
+  out->id = static_cast<int>(sj::Int(j, "id", 0, kMaxSmall, at));
+  out->profile_id = static_cast<int>(sj::Int(j, "profile_id", 0, kMaxSmall, at));
+  out->placement = {static_cast<int>(sj::Int(j, "start", 0, kMaxSmall, at)),
+                    static_cast<int>(sj::Int(j, "size", 0, kMaxSmall, at))};
+}
+
 }  // namespace
 
 Checkpoint MakeCheckpoint(const std::vector<GpuInfo>& gpus, std::int64_t now_micros) {
@@ -113,7 +126,6 @@ StatusOr<Checkpoint> ParseCheckpoint(std::string_view text, std::string_view sou
     if (root.contains("created_micros")) {
       c.created_micros = sj::Int(root, "created_micros", 0, INT64_MAX, "the checkpoint");
     }
-    constexpr std::int64_t kMaxSmall = 1 << 16;  // IDs, profile IDs and placements are tiny
     std::set<std::string> uuids;
     const nlohmann::json& gpus = root["gpus"];
     for (size_t i = 0; i < gpus.size(); ++i) {
@@ -131,20 +143,14 @@ StatusOr<Checkpoint> ParseCheckpoint(std::string_view text, std::string_view sou
         const nlohmann::json& gj = gis[k];
         const std::string gi_at = at + ".gpu_instances[" + std::to_string(k) + "]";
         GpuInstance gi;
-        gi.id = static_cast<int>(sj::Int(gj, "id", 0, kMaxSmall, gi_at));
-        gi.profile_id = static_cast<int>(sj::Int(gj, "profile_id", 0, kMaxSmall, gi_at));
-        gi.placement = {static_cast<int>(sj::Int(gj, "start", 0, kMaxSmall, gi_at)),
-                        static_cast<int>(sj::Int(gj, "size", 0, kMaxSmall, gi_at))};
+        ParseInstanceFields(gj, gi_at, &gi);
         if (gj.contains("profile")) g.profile_names[{gi.id, -1}] = sj::String(gj, "profile", gi_at);
         const nlohmann::json& cis = sj::Array(gj, "compute_instances", gi_at);
         for (size_t m = 0; m < cis.size(); ++m) {
           const nlohmann::json& cj = cis[m];
           const std::string ci_at = gi_at + ".compute_instances[" + std::to_string(m) + "]";
           ComputeInstance ci;
-          ci.id = static_cast<int>(sj::Int(cj, "id", 0, kMaxSmall, ci_at));
-          ci.profile_id = static_cast<int>(sj::Int(cj, "profile_id", 0, kMaxSmall, ci_at));
-          ci.placement = {static_cast<int>(sj::Int(cj, "start", 0, kMaxSmall, ci_at)),
-                          static_cast<int>(sj::Int(cj, "size", 0, kMaxSmall, ci_at))};
+          ParseInstanceFields(cj, ci_at, &ci);
           if (cj.contains("profile")) {
             g.profile_names[{gi.id, ci.id}] = sj::String(cj, "profile", ci_at);
           }

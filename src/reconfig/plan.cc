@@ -194,9 +194,7 @@ class GpuPlanner {
           gi_id = existing->second;
         } else {
           gi_id = GpuInstanceIdFor(model_, tg->placement);
-          Step s;
-          s.kind = StepKind::kCreateGpuInstance;
-          s.gpu = gpu_.index;
+          Step s = NewStep(StepKind::kCreateGpuInstance);
           s.gi_id = gi_id;
           s.profile_id = tg->profile_id;
           s.placement = tg->placement;
@@ -213,9 +211,7 @@ class GpuPlanner {
           return a->id.value_or(99) < b->id.value_or(99);
         });
         for (const TargetCi* tc : cis) {
-          Step s;
-          s.kind = StepKind::kCreateComputeInstance;
-          s.gpu = gpu_.index;
+          Step s = NewStep(StepKind::kCreateComputeInstance);
           s.gi_id = gi_id;
           s.ci_id = tc->id.value_or(-1);
           s.profile_id = tc->profile_id;
@@ -253,17 +249,20 @@ class GpuPlanner {
   }
 
  private:
-  Step ModeStep(bool enable) const {
+  // A step of `kind` on this GPU; every step starts so.
+  Step NewStep(StepKind kind) const {
     Step s;
-    s.kind = StepKind::kSetMigMode;
+    s.kind = kind;
     s.gpu = gpu_.index;
+    return s;
+  }
+  Step ModeStep(bool enable) const {
+    Step s = NewStep(StepKind::kSetMigMode);
     s.enable = enable;
     return s;
   }
   Step DestroyCi(const GpuInstance& gi, const ComputeInstance& ci) const {
-    Step s;
-    s.kind = StepKind::kDestroyComputeInstance;
-    s.gpu = gpu_.index;
+    Step s = NewStep(StepKind::kDestroyComputeInstance);
     s.gi_id = gi.id;
     s.ci_id = ci.id;
     s.profile_id = ci.profile_id;
@@ -274,9 +273,7 @@ class GpuPlanner {
     return s;
   }
   Step DestroyGi(const GpuInstance& gi) const {
-    Step s;
-    s.kind = StepKind::kDestroyGpuInstance;
-    s.gpu = gpu_.index;
+    Step s = NewStep(StepKind::kDestroyGpuInstance);
     s.gi_id = gi.id;
     s.profile_id = gi.profile_id;
     s.placement = gi.placement;
@@ -290,10 +287,7 @@ class GpuPlanner {
                                    " MIG takes effect only after a GPU reset, and "
                                    "resets are not allowed (--skip-reset)");
     }
-    Step s;
-    s.kind = StepKind::kResetGpu;
-    s.gpu = gpu_.index;
-    return Add(s);
+    return Add(NewStep(StepKind::kResetGpu));
   }
   Status Add(const Step& s) {
     Status applied = ApplyStep(model_, &sim_, s);
