@@ -105,9 +105,13 @@ nvmlReturn_t nvmlDeviceGetApplicationsClock(nvmlDevice_t device, nvmlClockType_t
     StatusOr<migkit::nvml::GpuRef> g = call.Gpu(device);
     if (!g.ok()) return g.status();
     if (clockMHz == nullptr) return Status::InvalidArgument("clockMHz is NULL");
-    if (static_cast<unsigned int>(clockType) > NVML_CLOCK_VIDEO) {
-      return Status::InvalidArgument(
-          "clockType " + std::to_string(static_cast<unsigned int>(clockType)) + " is not a clock");
+    // A C caller may pass any int here; reading it as the C++ enum would be undefined for a value
+    // outside the enumerators, so look at its bits instead.
+    static_assert(sizeof clockType == sizeof(unsigned int));
+    unsigned int raw = 0;
+    std::memcpy(&raw, &clockType, sizeof raw);
+    if (raw > NVML_CLOCK_VIDEO) {
+      return Status::InvalidArgument("clockType " + std::to_string(raw) + " is not a clock");
     }
     return Status::NotSupported(kNoClocks);
   });
