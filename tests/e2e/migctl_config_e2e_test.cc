@@ -62,11 +62,9 @@ class MigctlConfigE2e : public MigctlTestBase<::testing::TestWithParam<const cha
   }
 
   Env Environment() const {
-    std::vector<std::string> inherited = kInheritedVariables;
-    inherited.push_back("TZDIR");  // schedules read the host's time zones
     Env overrides = {{"MIGKIT_EMULATE", emulate_}, {"MIGKIT_BACKEND", GetParam()}};
     for (const auto& [k, v] : extra_env_) overrides[k] = v;
-    return RunEnvironment(dir_, inherited, overrides);
+    return RunEnvironment(dir_, kInheritedVariables, overrides);
   }
   Result Run(const std::vector<std::string>& args,
              const std::string& stdin_path = "/dev/null") const {
