@@ -1,0 +1,203 @@
+// migsim: the trace-driven what-if simulator (docs/simulator.md). A thin layer over src/sim: parse
+// flags, read the trace files through Env, run, write the outputs.
+//
+// Exit status: 0 success, 2 usage error, 3 a file could not be read or parsed or an output could
+// not be written, 4 internal error.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "env/env.h"
+#include "sim/policies.h"
+#include "sim/report.h"
+#include "sim/simulator.h"
+#include "sim/trace_reader.h"
+#include "sim/workload.h"
+
+namespace migkit::sim {
+namespace {
+
+enum Exit { kOk = 0, kUsage = 2, kEnvironment = 3, kInternal = 4 };
+
+// The 17 pod lists of the FGD artifact's evaluation (research cluster-and-service.md §4.1).
+const std::vector<std::string> kArtifactTraces = {
+    "default",    "cpu050",     "cpu100",     "cpu200",     "cpu250",     "gpushare40",
+    "gpushare60", "gpushare80", "gpushare100", "gpuspec10", "gpuspec20",  "gpuspec25",
+    "gpuspec33",  "multigpu20", "multigpu30", "multigpu40", "multigpu50"};
+
+int Fail(int code, const std::string& message) {
+  std::cerr << "migsim: " << message << "\n";
+  return code;
+}
+
+// "42" or "42-51".
+bool ParseSeeds(const std::string& text, std::vector<uint64_t>* seeds) {
+  size_t dash = text.find('-');
+  try {
+    size_t used = 0;
+    uint64_t first = std::stoull(text.substr(0, dash), &used);
+    if (used != (dash == std::string::npos ? text.size() : dash)) return false;
+    uint64_t last = first;
+    if (dash != std::string::npos) {
+      std::string tail = text.substr(dash + 1);
+      last = std::stoull(tail, &used);
+      if (used != tail.size() || last < first || last - first > 10000) return false;
+    }
+    for (uint64_t s = first; s <= last; ++s) seeds->push_back(s);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+struct FgdArgs {
+  std::string trace_dir;
+  std::string nodes_file;
+  std::vector<std::string> traces = {"default"};
+  std::vector<std::string> policies = {"all"};
+  std::string seeds = "42";
+  double ratio = 1.3;
+  std::string csv_file;
+  bool json = false;
+};
+
+int RunFgd(const FgdArgs& args) {
+  Env* env = Env::Default();
+  std::vector<std::string> traces = args.traces;
+  if (traces.size() == 1 && traces[0] == "all") traces = kArtifactTraces;
+  std::vector<Policy> policies;
+  for (const std::string& name : args.policies) {
+    if (name == "all") {
+      policies.insert(policies.end(), AllPolicies().begin(), AllPolicies().end());
+      continue;
+    }
+    auto policy = ParsePolicy(name);
+    if (!policy) {
+      return Fail(kUsage, "unknown policy '" + name +
+                              "' (valid: Random, DotProd, GpuClustering, GpuPacking, BestFit, FGD, "
+                              "all)");
+    }
+    policies.push_back(*policy);
+  }
+  std::vector<uint64_t> seeds;
+  if (!ParseSeeds(args.seeds, &seeds)) {
+    return Fail(kUsage, "--seeds '" + args.seeds + "' is not a seed or a range such as 42-51");
+  }
+  if (!(args.ratio > 0 && args.ratio <= 10)) {
+    return Fail(kUsage, "--ratio " + std::to_string(args.ratio) + " is out of range (0, 10]");
+  }
+
+  std::string nodes_path = args.nodes_file.empty()
+                               ? args.trace_dir + "/openb_node_list_gpu_node.csv"
+                               : args.nodes_file;
+  std::string text;
+  Status read = env->ReadFile(nodes_path, &text);
+  if (!read.ok()) return Fail(kEnvironment, nodes_path + ": " + read.message());
+  auto nodes = ParseOpenbNodes(text, nodes_path);
+  if (!nodes.ok()) return Fail(kEnvironment, nodes.status().message());
+  int64_t cluster_milli = 0;
+  for (const NodeSpec& n : *nodes) cluster_milli += int64_t{n.num_gpu} * kMilliPerGpu;
+
+  std::vector<RunRecord> runs;
+  int64_t events = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (const std::string& trace : traces) {
+    std::string path = trace.find('/') != std::string::npos
+                           ? trace
+                           : args.trace_dir + "/openb_pod_list_" + trace + ".csv";
+    read = env->ReadFile(path, &text);
+    if (!read.ok()) return Fail(kEnvironment, path + ": " + read.message());
+    auto pods = ParseOpenbPods(text, path);
+    if (!pods.ok()) return Fail(kEnvironment, pods.status().message());
+    for (Policy policy : policies) {
+      for (uint64_t seed : seeds) {
+        std::vector<PodSpec> workload = InflateWorkload(*pods, cluster_milli, args.ratio, seed);
+        SimOptions options;
+        options.policy = policy;
+        options.seed = seed;
+        RunRecord run{trace, std::string(PolicyName(policy)), seed,
+                      Simulate(*nodes, workload, *pods, options)};
+        events += run.result.events;
+        runs.push_back(std::move(run));
+      }
+    }
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (!args.csv_file.empty()) {
+    Status written = env->WriteFileAtomic(args.csv_file, TimelineCsv(runs));
+    if (!written.ok()) return Fail(kEnvironment, args.csv_file + ": " + written.message());
+  }
+  if (args.json) {
+    nlohmann::json out = SummaryJson(runs);
+    out["wall_seconds"] = seconds;
+    out["events"] = events;
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << SummaryTable(runs);
+    std::printf("%zu runs, %lld events in %.2f s (%.0f events/s)\n", runs.size(),
+                static_cast<long long>(events), seconds,
+                seconds > 0 ? static_cast<double>(events) / seconds : 0.0);
+  }
+  return kOk;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"migsim: trace-driven what-if simulator for GPU sharing and MIG"};
+  app.require_subcommand(1);
+  FgdArgs fgd;
+  CLI::App* fgd_cmd = app.add_subcommand(
+      "fgd", "Replay the FGD paper's experiment: Alibaba openb traces, inflated to --ratio of the "
+             "cluster's GPUs, placed by the six policies under fractional GPU sharing");
+  fgd_cmd->add_option("--trace-dir", fgd.trace_dir,
+                      "Folder with the openb CSV files (alibaba-gpu-v2023)");
+  fgd_cmd->add_option("--nodes", fgd.nodes_file,
+                      "Node list (default: TRACE_DIR/openb_node_list_gpu_node.csv)");
+  fgd_cmd->add_option("--trace", fgd.traces,
+                      "Pod list: a name such as default or gpushare40 (TRACE_DIR/openb_pod_list_"
+                      "NAME.csv), a path, or 'all' for the artifact's 17")
+      ->capture_default_str();
+  fgd_cmd->add_option("--policy", fgd.policies,
+                      "Random, DotProd, GpuClustering, GpuPacking, BestFit, FGD or all")
+      ->capture_default_str();
+  fgd_cmd->add_option("--seeds", fgd.seeds, "A seed or a range, e.g. 42-51")->capture_default_str();
+  fgd_cmd->add_option("--ratio", fgd.ratio, "Arrived GPU demand to reach, x cluster GPUs")
+      ->capture_default_str();
+  fgd_cmd->add_option("--csv", fgd.csv_file, "Write the timeline of every run as CSV");
+  fgd_cmd->add_flag("--json", fgd.json, "Print a JSON summary instead of the table");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kOk : kUsage;
+  }
+  if (fgd_cmd->parsed()) {
+    if (fgd.trace_dir.empty() && (fgd.nodes_file.empty())) {
+      return Fail(kUsage, "fgd needs --trace-dir (or --nodes and --trace paths)");
+    }
+    return RunFgd(fgd);
+  }
+  return kUsage;
+}
+
+}  // namespace
+}  // namespace migkit::sim
+
+int main(int argc, char** argv) {
+  try {
+    return migkit::sim::Main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "migsim: out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << "migsim: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "migsim: internal error\n";
+  }
+  return migkit::sim::kInternal;
+}
