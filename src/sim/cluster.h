@@ -1,6 +1,6 @@
-// The simulated cluster under FGD's GPU-sharing semantics: nodes with CPU, memory and GPUs, each GPU
-// a pool of 1000 milli-GPU that pods take shares of. The cluster only books resources; which node
-// and GPU a pod gets is the policy's business (policies.h) and when it happens the engine's
+// The simulated cluster under FGD's GPU-sharing semantics: nodes with CPU, memory and GPUs, each
+// GPU a pool of 1000 milli-GPU that pods take shares of. The cluster only books resources; which
+// node and GPU a pod gets is the policy's business (policies.h) and when it happens the engine's
 // (simulator.h).
 #ifndef MIGKIT_SIM_CLUSTER_H_
 #define MIGKIT_SIM_CLUSTER_H_

@@ -39,11 +39,11 @@ double NodeFragmentation(const Cluster& cluster, size_t node,
                          const std::vector<TypicalPod>& typical);
 
 /// FGD's score for placing `pod` on `node`, as a Kubernetes score plugin (0..100): the node's
-/// fragmentation before (`fragmentation_now`, NodeFragmentation's value) minus after, in whole GPUs,
-/// through a sigmoid, times 100, truncated to an integer. Higher is better: the steepest decrease
-/// of fragmentation wins. For a GPU-sharing pod every GPU with room is tried and the best kept
-/// (the lowest index among equal scores); `gpu` is that GPU, -1 for pods taking whole GPUs or none.
-/// REQUIRES: cluster.Fits(node, pod).
+/// fragmentation before (`fragmentation_now`, NodeFragmentation's value) minus after, in whole
+/// GPUs, through a sigmoid, times 100, truncated to an integer. Higher is better: the steepest
+/// decrease of fragmentation wins. For a GPU-sharing pod every GPU with room is tried and the best
+/// kept (the lowest index among equal scores); `gpu` is that GPU, -1 for pods taking whole GPUs or
+/// none. REQUIRES: cluster.Fits(node, pod).
 struct FgdChoice {
   int64_t score = 0;
   int gpu = -1;

@@ -26,9 +26,9 @@ enum Exit { kOk = 0, kUsage = 2, kEnvironment = 3, kInternal = 4 };
 
 // The 17 pod lists of the FGD artifact's evaluation (research cluster-and-service.md §4.1).
 const std::vector<std::string> kArtifactTraces = {
-    "default",    "cpu050",     "cpu100",     "cpu200",     "cpu250",     "gpushare40",
-    "gpushare60", "gpushare80", "gpushare100", "gpuspec10", "gpuspec20",  "gpuspec25",
-    "gpuspec33",  "multigpu20", "multigpu30", "multigpu40", "multigpu50"};
+    "default",    "cpu050",     "cpu100",      "cpu200",     "cpu250",    "gpushare40",
+    "gpushare60", "gpushare80", "gpushare100", "gpuspec10",  "gpuspec20", "gpuspec25",
+    "gpuspec33",  "multigpu20", "multigpu30",  "multigpu40", "multigpu50"};
 
 int Fail(int code, const std::string& message) {
   std::cerr << "migsim: " << message << "\n";
@@ -92,9 +92,8 @@ int RunFgd(const FgdArgs& args) {
     return Fail(kUsage, "--ratio " + std::to_string(args.ratio) + " is out of range (0, 10]");
   }
 
-  std::string nodes_path = args.nodes_file.empty()
-                               ? args.trace_dir + "/openb_node_list_gpu_node.csv"
-                               : args.nodes_file;
+  std::string nodes_path =
+      args.nodes_file.empty() ? args.trace_dir + "/openb_node_list_gpu_node.csv" : args.nodes_file;
   std::string text;
   Status read = env->ReadFile(nodes_path, &text);
   if (!read.ok()) return Fail(kEnvironment, nodes_path + ": " + read.message());
@@ -127,8 +126,7 @@ int RunFgd(const FgdArgs& args) {
       }
     }
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (!args.csv_file.empty()) {
     Status written = env->WriteFileAtomic(args.csv_file, TimelineCsv(runs));
@@ -153,18 +151,21 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   FgdArgs fgd;
   CLI::App* fgd_cmd = app.add_subcommand(
-      "fgd", "Replay the FGD paper's experiment: Alibaba openb traces, inflated to --ratio of the "
-             "cluster's GPUs, placed by the six policies under fractional GPU sharing");
+      "fgd",
+      "Replay the FGD paper's experiment: Alibaba openb traces, inflated to --ratio of the "
+      "cluster's GPUs, placed by the six policies under fractional GPU sharing");
   fgd_cmd->add_option("--trace-dir", fgd.trace_dir,
                       "Folder with the openb CSV files (alibaba-gpu-v2023)");
   fgd_cmd->add_option("--nodes", fgd.nodes_file,
                       "Node list (default: TRACE_DIR/openb_node_list_gpu_node.csv)");
-  fgd_cmd->add_option("--trace", fgd.traces,
-                      "Pod list: a name such as default or gpushare40 (TRACE_DIR/openb_pod_list_"
-                      "NAME.csv), a path, or 'all' for the artifact's 17")
+  fgd_cmd
+      ->add_option("--trace", fgd.traces,
+                   "Pod list: a name such as default or gpushare40 (TRACE_DIR/openb_pod_list_"
+                   "NAME.csv), a path, or 'all' for the artifact's 17")
       ->capture_default_str();
-  fgd_cmd->add_option("--policy", fgd.policies,
-                      "Random, DotProd, GpuClustering, GpuPacking, BestFit, FGD or all")
+  fgd_cmd
+      ->add_option("--policy", fgd.policies,
+                   "Random, DotProd, GpuClustering, GpuPacking, BestFit, FGD or all")
       ->capture_default_str();
   fgd_cmd->add_option("--seeds", fgd.seeds, "A seed or a range, e.g. 42-51")->capture_default_str();
   fgd_cmd->add_option("--ratio", fgd.ratio, "Arrived GPU demand to reach, x cluster GPUs")

@@ -8,9 +8,9 @@
 namespace migkit::sim {
 
 const std::vector<Policy>& AllPolicies() {
-  static const std::vector<Policy> kAll = {Policy::kRandom,     Policy::kDotProd,
+  static const std::vector<Policy> kAll = {Policy::kRandom,        Policy::kDotProd,
                                            Policy::kGpuClustering, Policy::kGpuPacking,
-                                           Policy::kBestFit,    Policy::kFgd};
+                                           Policy::kBestFit,       Policy::kFgd};
   return kAll;
 }
 
@@ -93,9 +93,9 @@ int64_t GpuPackingScore(const NodeState& n, const Demand& pod) {
 
 int64_t BestFitScore(const NodeState& n, const Demand& pod) {
   double cpu = static_cast<double>(n.cpu_left - pod.cpu_milli) / kMaxSpecCpuMilli;
-  double gpu = static_cast<double>(n.GpuMilliLeft() - static_cast<int64_t>(pod.num_gpu) *
-                                                          pod.gpu_milli) /
-               kMaxSpecGpuMilli;
+  double gpu =
+      static_cast<double>(n.GpuMilliLeft() - static_cast<int64_t>(pod.num_gpu) * pod.gpu_milli) /
+      kMaxSpecGpuMilli;
   return static_cast<int64_t>((1 - (0.5 * cpu + 0.5 * gpu)) * 100);
 }
 

@@ -56,8 +56,8 @@ class Engine {
         c.version = version;
         c.fits = cluster_.Fits(node, pod);
         if (c.fits) {
-          c.score = ScoreNode(options_.policy, cluster_, node, pod, typical_,
-                              node_fragmentation_[node]);
+          c.score =
+              ScoreNode(options_.policy, cluster_, node, pod, typical_, node_fragmentation_[node]);
         }
       }
       if (!c.fits) continue;
@@ -135,6 +135,7 @@ SimResult Simulate(const std::vector<NodeSpec>& nodes, const std::vector<PodSpec
   for (size_t i = 0; i < pods.size(); ++i) events.emplace(pods[i].arrival, 1, i);
 
   SimResult result;
+  result.node_of_pod.assign(pods.size(), -1);
   std::vector<Placement> placements(pods.size());
   double arrived_milli = 0;
   int64_t arrived = 0;
@@ -156,6 +157,7 @@ SimResult Simulate(const std::vector<NodeSpec>& nodes, const std::vector<PodSpec
     int kind_index = static_cast<int>(KindOf(pods[i]));
     ++result.arrived_by_kind[kind_index];
     if (engine.Place(demands[i], &placements[i])) {
+      result.node_of_pod[i] = static_cast<int>(placements[i].node);
       if (options.departures && pods[i].duration > 0) {
         events.emplace(time + pods[i].duration, 0, i);
       }

@@ -1,7 +1,8 @@
-// The discrete-event engine: pods arrive in time order, a policy places each on a node and GPUs (the
-// highest-scoring fitting node, the first in node-list order on ties; Random draws uniformly) or
-// the pod fails (FGD's semantics: a pod that fits nowhere when it arrives is not retried), and pods
-// with a duration leave when it ends. Deterministic: the same inputs and seed give the same run.
+// The discrete-event engine: pods arrive in time order, a policy places each on a node and GPUs
+// (the highest-scoring fitting node, the first in node-list order on ties; Random draws uniformly)
+// or the pod fails (FGD's semantics: a pod that fits nowhere when it arrives is not retried), and
+// pods with a duration leave when it ends. Deterministic: the same inputs and seed give the same
+// run.
 //
 // Cost: one arrival scores every node, but a node's score for a pod shape is cached until the node
 // changes, so a run costs about (nodes x arrivals) cache probes plus (placements x shapes seen)
@@ -15,8 +16,8 @@
 
 #include "sim/cluster.h"
 #include "sim/fragmentation.h"
-#include "sim/policies.h"
 #include "sim/pod.h"
+#include "sim/policies.h"
 
 namespace migkit::sim {
 
@@ -57,6 +58,8 @@ struct SimResult {
   std::array<int64_t, kPodKindCount> failed_by_kind{};
   /// Arrivals and departures processed.
   int64_t events = 0;
+  /// The node each pod (in the order given to Simulate) was placed on, -1 if it failed.
+  std::vector<int> node_of_pod;
 };
 
 /// Runs `pods` (any order; sorted by arrival, ties in the given order) on a cluster of `nodes`.

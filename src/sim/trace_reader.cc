@@ -32,8 +32,8 @@ class CsvTable {
     for (size_t i = 0; i < names.size(); ++i) columns_.emplace(std::string(names[i]), i);
     for (std::string_view name : required) {
       if (!columns_.count(std::string(name))) {
-        return Error("the header lacks column '" + std::string(name) + "' (found: " +
-                     std::string(header) + ")");
+        return Error("the header lacks column '" + std::string(name) +
+                     "' (found: " + std::string(header) + ")");
       }
     }
     return Status::Ok();
