@@ -21,6 +21,7 @@ Cluster::Cluster(std::vector<NodeSpec> nodes) : specs_(std::move(nodes)) {
     state.cpu_left = spec.cpu_milli;
     state.memory_left = spec.memory_mib;
     state.gpu_left.assign(spec.num_gpu, kMilliPerGpu);
+    state.gpu_pods.assign(spec.num_gpu, 0);
     if (spec.num_gpu > 0) {
       auto it = std::find(gpu_types_.begin(), gpu_types_.end(), spec.gpu_type);
       state.gpu_type = static_cast<int>(it - gpu_types_.begin());
@@ -92,6 +93,7 @@ void Cluster::Bind(size_t node, const Demand& pod, const std::vector<int>& gpus)
   for (int g : gpus) {
     if (n.gpu_left[g] == kMilliPerGpu) ++gpus_in_use_;
     n.gpu_left[g] -= pod.gpu_milli;
+    ++n.gpu_pods[g];
     allocated_gpu_milli_ += pod.gpu_milli;
   }
   if (pod.num_gpu > 0) AddClass(n.gpu_classes, pod.GpuClass(), 1);
@@ -104,6 +106,7 @@ void Cluster::Release(size_t node, const Demand& pod, const std::vector<int>& gp
   n.memory_left += pod.memory_mib;
   for (int g : gpus) {
     n.gpu_left[g] += pod.gpu_milli;
+    --n.gpu_pods[g];
     allocated_gpu_milli_ -= pod.gpu_milli;
     if (n.gpu_left[g] == kMilliPerGpu) --gpus_in_use_;
   }

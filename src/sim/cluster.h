@@ -46,6 +46,8 @@ struct NodeState {
   int64_t memory_left = 0;
   /// Free milli-GPU of each GPU.
   std::vector<int> gpu_left;
+  /// Pods on each GPU (for the time-slicing interference penalty).
+  std::vector<int> gpu_pods;
   /// Index of the node's GPU model in Cluster::gpu_types(), -1 for a CPU-only node.
   int gpu_type = -1;
   /// The GPU classes (GpuClass) of the pods on the node, with their counts: GpuClustering's

@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "env/env.h"
+#include "sim/mig_simulator.h"
 #include "sim/policies.h"
 #include "sim/report.h"
 #include "sim/simulator.h"
@@ -66,6 +68,32 @@ struct FgdArgs {
   bool json = false;
 };
 
+// Reads and parses the node list; returns an exit code (kOk or a Fail's).
+int LoadNodes(const std::string& path, std::vector<NodeSpec>* nodes) {
+  std::string text;
+  Status read = Env::Default()->ReadFile(path, &text);
+  if (!read.ok()) return Fail(kEnvironment, path + ": " + read.message());
+  auto parsed = ParseOpenbNodes(text, path);
+  if (!parsed.ok()) return Fail(kEnvironment, parsed.status().message());
+  *nodes = std::move(*parsed);
+  return kOk;
+}
+
+std::string PodListPath(const std::string& trace_dir, const std::string& trace) {
+  return trace.find('/') != std::string::npos ? trace
+                                              : trace_dir + "/openb_pod_list_" + trace + ".csv";
+}
+
+int LoadPods(const std::string& path, std::vector<PodSpec>* pods) {
+  std::string text;
+  Status read = Env::Default()->ReadFile(path, &text);
+  if (!read.ok()) return Fail(kEnvironment, path + ": " + read.message());
+  auto parsed = ParseOpenbPods(text, path);
+  if (!parsed.ok()) return Fail(kEnvironment, parsed.status().message());
+  *pods = std::move(*parsed);
+  return kOk;
+}
+
 int RunFgd(const FgdArgs& args) {
   Env* env = Env::Default();
   std::vector<std::string> traces = args.traces;
@@ -92,35 +120,28 @@ int RunFgd(const FgdArgs& args) {
     return Fail(kUsage, "--ratio " + std::to_string(args.ratio) + " is out of range (0, 10]");
   }
 
-  std::string nodes_path =
-      args.nodes_file.empty() ? args.trace_dir + "/openb_node_list_gpu_node.csv" : args.nodes_file;
-  std::string text;
-  Status read = env->ReadFile(nodes_path, &text);
-  if (!read.ok()) return Fail(kEnvironment, nodes_path + ": " + read.message());
-  auto nodes = ParseOpenbNodes(text, nodes_path);
-  if (!nodes.ok()) return Fail(kEnvironment, nodes.status().message());
+  std::string nodes_path = args.nodes_file.empty()
+                               ? args.trace_dir + "/openb_node_list_gpu_node.csv"
+                               : args.nodes_file;
+  std::vector<NodeSpec> nodes;
+  if (int code = LoadNodes(nodes_path, &nodes); code != kOk) return code;
   int64_t cluster_milli = 0;
-  for (const NodeSpec& n : *nodes) cluster_milli += int64_t{n.num_gpu} * kMilliPerGpu;
+  for (const NodeSpec& n : nodes) cluster_milli += int64_t{n.num_gpu} * kMilliPerGpu;
 
   std::vector<RunRecord> runs;
   int64_t events = 0;
   auto start = std::chrono::steady_clock::now();
   for (const std::string& trace : traces) {
-    std::string path = trace.find('/') != std::string::npos
-                           ? trace
-                           : args.trace_dir + "/openb_pod_list_" + trace + ".csv";
-    read = env->ReadFile(path, &text);
-    if (!read.ok()) return Fail(kEnvironment, path + ": " + read.message());
-    auto pods = ParseOpenbPods(text, path);
-    if (!pods.ok()) return Fail(kEnvironment, pods.status().message());
+    std::vector<PodSpec> pods;
+    if (int code = LoadPods(PodListPath(args.trace_dir, trace), &pods); code != kOk) return code;
     for (Policy policy : policies) {
       for (uint64_t seed : seeds) {
-        std::vector<PodSpec> workload = InflateWorkload(*pods, cluster_milli, args.ratio, seed);
+        std::vector<PodSpec> workload = InflateWorkload(pods, cluster_milli, args.ratio, seed);
         SimOptions options;
         options.policy = policy;
         options.seed = seed;
         RunRecord run{trace, std::string(PolicyName(policy)), seed,
-                      Simulate(*nodes, workload, *pods, options)};
+                      Simulate(nodes, workload, pods, options)};
         events += run.result.events;
         runs.push_back(std::move(run));
       }
@@ -142,6 +163,113 @@ int RunFgd(const FgdArgs& args) {
     std::printf("%zu runs, %lld events in %.2f s (%.0f events/s)\n", runs.size(),
                 static_cast<long long>(events), seconds,
                 seconds > 0 ? static_cast<double>(events) / seconds : 0.0);
+  }
+  return kOk;
+}
+
+struct MigArgs {
+  std::string trace_dir;
+  std::string nodes_file;
+  std::string trace = "default";
+  std::string model = "H100-SXM5-80GB";
+  std::string seeds = "42";
+  double ratio = 1.3;
+  double penalty = 0.15;
+  bool json = false;
+};
+
+// The ways of sharing side by side on one inflated trace (docs/simulator.md, "MIG modes").
+int RunMig(const MigArgs& args) {
+  const GpuModel* model = Catalog::BuiltIn().Find(args.model);
+  if (model == nullptr || model->FullProfile() == nullptr) {
+    std::string valid;
+    for (const std::string& id : Catalog::BuiltIn().Ids()) {
+      valid += (valid.empty() ? "" : ", ") + id;
+    }
+    return Fail(kUsage, "unknown GPU model '" + args.model + "' (valid: " + valid + ")");
+  }
+  std::vector<uint64_t> seeds;
+  if (!ParseSeeds(args.seeds, &seeds)) {
+    return Fail(kUsage, "--seeds '" + args.seeds + "' is not a seed or a range such as 42-51");
+  }
+  if (!(args.ratio > 0 && args.ratio <= 10) || !(args.penalty >= 0 && args.penalty <= 1)) {
+    return Fail(kUsage, "--ratio must be in (0, 10] and --penalty in [0, 1]");
+  }
+  std::vector<NodeSpec> nodes;
+  std::string nodes_path = args.nodes_file.empty()
+                               ? args.trace_dir + "/openb_node_list_gpu_node.csv"
+                               : args.nodes_file;
+  if (int code = LoadNodes(nodes_path, &nodes); code != kOk) return code;
+  std::vector<PodSpec> pods;
+  if (int code = LoadPods(PodListPath(args.trace_dir, args.trace), &pods); code != kOk) {
+    return code;
+  }
+  int64_t cluster_milli = 0;
+  for (const NodeSpec& n : nodes) cluster_milli += int64_t{n.num_gpu} * kMilliPerGpu;
+
+  struct Row {
+    std::string mode;
+    double requested = 0, effective = 0, held = 0, gpus = 0, failed = 0, gis = 0, driver = 0;
+  };
+  std::vector<Row> rows(4);
+  rows[0].mode = "whole GPU per pod";
+  rows[1].mode = "time-slicing/MPS (FGD placement)";
+  rows[2].mode = "dynamic MIG, first fit";
+  rows[3].mode = "dynamic MIG, capacity-preserving";
+  double n = static_cast<double>(seeds.size());
+  for (uint64_t seed : seeds) {
+    std::vector<PodSpec> workload = InflateWorkload(pods, cluster_milli, args.ratio, seed);
+    SimOptions shared;
+    shared.policy = Policy::kFgd;
+    shared.seed = seed;
+    shared.interference_penalty = args.penalty;
+    SimResult fractional = Simulate(nodes, workload, pods, shared);
+    rows[1].requested += fractional.last.allocated_pct / n;
+    rows[1].effective += fractional.effective_pct / n;
+    rows[1].held += fractional.last.allocated_pct / n;
+    rows[1].gpus += fractional.last.gpus_in_use_pct / n;
+    rows[1].failed += static_cast<double>(fractional.last.pods_failed) / n;
+    for (int i : {0, 2, 3}) {
+      MigOptions options;
+      options.model = model;
+      options.mode = i == 0 ? MigMode::kWholeGpu : MigMode::kDynamicMig;
+      options.capacity_preserving = i != 2;
+      MigResult r = SimulateMig(nodes, workload, options);
+      rows[i].requested += r.last.requested_pct / n;
+      rows[i].effective += r.last.requested_pct / n;  // MIG instances do not interfere (§3.3)
+      rows[i].held += r.last.slices_pct / n;
+      rows[i].gpus += r.last.gpus_in_use_pct / n;
+      rows[i].failed += static_cast<double>(r.last.pods_failed) / n;
+      rows[i].gis += static_cast<double>(r.gis_created) / n;
+      rows[i].driver += r.driver_seconds / n;
+    }
+  }
+  if (args.json) {
+    nlohmann::json out = {{"trace", args.trace},
+                          {"model", model->id},
+                          {"ratio", args.ratio},
+                          {"seeds", seeds.size()},
+                          {"modes", nlohmann::json::array()}};
+    for (const Row& r : rows) {
+      out["modes"].push_back({{"mode", r.mode},
+                              {"requested_allocated_pct", r.requested},
+                              {"effective_pct", r.effective},
+                              {"capacity_held_pct", r.held},
+                              {"gpus_in_use_pct", r.gpus},
+                              {"failed_pods", r.failed},
+                              {"gis_created", r.gis},
+                              {"driver_seconds", r.driver}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return kOk;
+  }
+  std::printf("%s, every GPU as %s, %.0f %% arrived demand, %zu seed(s)\n", args.trace.c_str(),
+              model->id.c_str(), args.ratio * 100, seeds.size());
+  std::printf("%-34s %10s %10s %10s %10s %8s %8s %9s\n", "mode", "requested", "effective", "held",
+              "GPUs-used", "failed", "GIs", "driver-s");
+  for (const Row& r : rows) {
+    std::printf("%-34s %9.2f%% %9.2f%% %9.2f%% %9.2f%% %8.1f %8.0f %9.1f\n", r.mode.c_str(),
+                r.requested, r.effective, r.held, r.gpus, r.failed, r.gis, r.driver);
   }
   return kOk;
 }
@@ -172,6 +300,22 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   fgd_cmd->add_option("--csv", fgd.csv_file, "Write the timeline of every run as CSV");
   fgd_cmd->add_flag("--json", fgd.json, "Print a JSON summary instead of the table");
+  MigArgs mig;
+  CLI::App* mig_cmd = app.add_subcommand(
+      "mig", "The same inflated trace under whole GPUs, time-slicing/MPS and dynamic MIG");
+  mig_cmd->add_option("--trace-dir", mig.trace_dir, "Folder with the openb CSV files");
+  mig_cmd->add_option("--nodes", mig.nodes_file,
+                      "Node list (default: TRACE_DIR/openb_node_list_gpu_node.csv)");
+  mig_cmd->add_option("--trace", mig.trace, "Pod list name or path")->capture_default_str();
+  mig_cmd->add_option("--model", mig.model, "Catalog GPU model every GPU is taken as")
+      ->capture_default_str();
+  mig_cmd->add_option("--seeds", mig.seeds, "A seed or a range, e.g. 42-51")->capture_default_str();
+  mig_cmd->add_option("--ratio", mig.ratio, "Arrived GPU demand to reach, x cluster GPUs")
+      ->capture_default_str();
+  mig_cmd->add_option("--penalty", mig.penalty,
+                      "Time-slicing/MPS slowdown per extra pod on a GPU (MISO: 0.15)")
+      ->capture_default_str();
+  mig_cmd->add_flag("--json", mig.json, "Print JSON instead of the table");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -183,6 +327,12 @@ int Main(int argc, char** argv) {
       return Fail(kUsage, "fgd needs --trace-dir (or --nodes and --trace paths)");
     }
     return RunFgd(fgd);
+  }
+  if (mig_cmd->parsed()) {
+    if (mig.trace_dir.empty() && mig.nodes_file.empty()) {
+      return Fail(kUsage, "mig needs --trace-dir (or --nodes and a --trace path)");
+    }
+    return RunMig(mig);
   }
   return kUsage;
 }

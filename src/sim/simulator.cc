@@ -171,6 +171,16 @@ SimResult Simulate(const std::vector<NodeSpec>& nodes, const std::vector<PodSpec
     }
   }
   result.last = engine.Snapshot(now, arrived_milli, arrived, failed);
+  const Cluster& cluster = engine.cluster();
+  double effective = 0;
+  for (size_t n = 0; n < cluster.size(); ++n) {
+    const NodeState& state = cluster.node(n);
+    for (size_t g = 0; g < state.gpu_left.size(); ++g) {
+      double slowdown = 1 - options.interference_penalty * std::max(0, state.gpu_pods[g] - 1);
+      effective += (kMilliPerGpu - state.gpu_left[g]) * std::max(0.0, slowdown);
+    }
+  }
+  if (total > 0) result.effective_pct = 100 * effective / total;
   return result;
 }
 

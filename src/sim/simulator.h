@@ -29,6 +29,10 @@ struct SimOptions {
   bool departures = false;
   /// FGD's typical pods cover this share of the pods (percent).
   double typical_popularity_pct = 95;
+  /// Time-slicing/MPS interference: each extra pod on a GPU slows every pod on it by this
+  /// fraction (MISO's MPS model, 15 % per co-runner; scheduling.md §3.3). Used only for
+  /// SimResult::effective_pct.
+  double interference_penalty = 0.15;
 };
 
 /// The cluster at one moment. Percentages are of the cluster's GPU capacity unless named otherwise.
@@ -58,6 +62,9 @@ struct SimResult {
   std::array<int64_t, kPodKindCount> failed_by_kind{};
   /// Arrivals and departures processed.
   int64_t events = 0;
+  /// The allocation at the end discounted for interference: each GPU's allocated share times
+  /// max(0, 1 - interference_penalty x (pods on the GPU - 1)), % of capacity.
+  double effective_pct = 0;
   /// The node each pod (in the order given to Simulate) was placed on, -1 if it failed.
   std::vector<int> node_of_pod;
 };
