@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <queue>
 #include <string>
-#include <tuple>
 
 #include "core/capacity.h"
 #include "core/geometry.h"
+#include "sim/event_queue.h"
 
 namespace migkit::sim {
 
@@ -141,9 +140,8 @@ class MigEngine {
     }
     s.arrived_pct = capacity > 0 ? 100 * arrived_milli / capacity : 0;
     s.requested_pct = capacity > 0 ? 100 * placed_milli / capacity : 0;
-    s.slices_pct = total_slices_ > 0
-                       ? 100 * static_cast<double>(total_slices_ - free) / total_slices_
-                       : 0;
+    s.slices_pct =
+        total_slices_ > 0 ? 100 * static_cast<double>(total_slices_ - free) / total_slices_ : 0;
     s.gpus_in_use_pct = total_gpus_ > 0 ? 100 * static_cast<double>(busy_gpus) / total_gpus_ : 0;
     s.pods_failed = failed;
     return s;
@@ -197,9 +195,7 @@ class MigEngine {
 MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodSpec>& pods,
                       const MigOptions& options) {
   MigEngine engine(nodes, options);
-  using Event = std::tuple<double, int, size_t>;  // (time, 0 departure / 1 arrival, pod)
-  std::priority_queue<Event, std::vector<Event>, std::greater<>> events;
-  for (size_t i = 0; i < pods.size(); ++i) events.emplace(pods[i].arrival, 1, i);
+  EventQueue events(pods);
   MigResult result;
   result.node_of_pod.assign(pods.size(), -1);
   std::vector<Held> held(pods.size());
@@ -209,11 +205,10 @@ MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodS
   int next_pct = 0;
   double capacity = engine.capacity_milli();
   while (!events.empty()) {
-    auto [time, kind, i] = events.top();
-    events.pop();
+    auto [time, departure, i] = events.Pop();
     ++result.events;
     const PodSpec& pod = pods[i];
-    if (kind == 0) {
+    if (departure) {
       engine.Remove(pod, held[i]);
       placed_milli -= static_cast<double>(pod.GpuMilliTotal());
       continue;
@@ -222,7 +217,7 @@ MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodS
     if (engine.Place(pod, engine.NeedOf(pod), &held[i])) {
       result.node_of_pod[i] = static_cast<int>(held[i].node);
       placed_milli += static_cast<double>(pod.GpuMilliTotal());
-      if (options.departures && pod.duration > 0) events.emplace(time + pod.duration, 0, i);
+      if (options.departures && pod.duration > 0) events.AddDeparture(time + pod.duration, i);
     } else {
       ++failed;
       ++result.failed_by_kind[static_cast<int>(KindOf(pod))];

@@ -120,9 +120,8 @@ int RunFgd(const FgdArgs& args) {
     return Fail(kUsage, "--ratio " + std::to_string(args.ratio) + " is out of range (0, 10]");
   }
 
-  std::string nodes_path = args.nodes_file.empty()
-                               ? args.trace_dir + "/openb_node_list_gpu_node.csv"
-                               : args.nodes_file;
+  std::string nodes_path =
+      args.nodes_file.empty() ? args.trace_dir + "/openb_node_list_gpu_node.csv" : args.nodes_file;
   std::vector<NodeSpec> nodes;
   if (int code = LoadNodes(nodes_path, &nodes); code != kOk) return code;
   int64_t cluster_milli = 0;
@@ -196,9 +195,8 @@ int RunMig(const MigArgs& args) {
     return Fail(kUsage, "--ratio must be in (0, 10] and --penalty in [0, 1]");
   }
   std::vector<NodeSpec> nodes;
-  std::string nodes_path = args.nodes_file.empty()
-                               ? args.trace_dir + "/openb_node_list_gpu_node.csv"
-                               : args.nodes_file;
+  std::string nodes_path =
+      args.nodes_file.empty() ? args.trace_dir + "/openb_node_list_gpu_node.csv" : args.nodes_file;
   if (int code = LoadNodes(nodes_path, &nodes); code != kOk) return code;
   std::vector<PodSpec> pods;
   if (int code = LoadPods(PodListPath(args.trace_dir, args.trace), &pods); code != kOk) {
@@ -312,8 +310,9 @@ int Main(int argc, char** argv) {
   mig_cmd->add_option("--seeds", mig.seeds, "A seed or a range, e.g. 42-51")->capture_default_str();
   mig_cmd->add_option("--ratio", mig.ratio, "Arrived GPU demand to reach, x cluster GPUs")
       ->capture_default_str();
-  mig_cmd->add_option("--penalty", mig.penalty,
-                      "Time-slicing/MPS slowdown per extra pod on a GPU (MISO: 0.15)")
+  mig_cmd
+      ->add_option("--penalty", mig.penalty,
+                   "Time-slicing/MPS slowdown per extra pod on a GPU (MISO: 0.15)")
       ->capture_default_str();
   mig_cmd->add_flag("--json", mig.json, "Print JSON instead of the table");
   try {

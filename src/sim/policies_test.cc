@@ -23,17 +23,17 @@ class PolicyTest : public ::testing::Test {
     cluster_.Bind(1, whole, {0});
     // Typical pods: 3 x (1 CPU, 500 milli-GPU share) and 1 x (1 CPU, one whole GPU): weights
     // 0.75 and 0.25.
-    typical_ = TypicalPods(cluster_, {Pod(1000, 1, 500), Pod(1000, 1, 500), Pod(1000, 1, 1000),
-                                      Pod(1000, 1, 500)});
+    typical_ = TypicalPods(
+        cluster_, {Pod(1000, 1, 500), Pod(1000, 1, 500), Pod(1000, 1, 1000), Pod(1000, 1, 500)});
   }
 
   std::vector<int64_t> Scores(Policy policy, const PodSpec& spec) {
     Demand pod = cluster_.Resolve(spec);
     std::vector<int64_t> out;
     for (size_t n = 0; n < cluster_.size(); ++n) {
-      out.push_back(ScoreNode(policy, cluster_, n, pod, typical_,
-                              NodeFragmentation(cluster_, n, typical_))
-                        .score);
+      out.push_back(
+          ScoreNode(policy, cluster_, n, pod, typical_, NodeFragmentation(cluster_, n, typical_))
+              .score);
     }
     return out;
   }
@@ -77,8 +77,7 @@ TEST_F(PolicyTest, GpuClustering) {
   // n2 is idle: 25 + 12.
   EXPECT_EQ(Scores(Policy::kGpuClustering, kShare), (std::vector<int64_t>{95, 3, 37}));
   // A whole-GPU pod prefers n1, the node of its own class: 75 + 3.
-  EXPECT_EQ(Scores(Policy::kGpuClustering, Pod(8000, 1, 1000)),
-            (std::vector<int64_t>{20, 78, 37}));
+  EXPECT_EQ(Scores(Policy::kGpuClustering, Pod(8000, 1, 1000)), (std::vector<int64_t>{20, 78, 37}));
 }
 
 TEST_F(PolicyTest, GpuPacking) {
@@ -107,8 +106,7 @@ TEST_F(PolicyTest, GpuChoice) {
   EXPECT_EQ(ChooseGpus(Policy::kBestFit, cluster_, 0, share, -1, rng), std::vector<int>{0});
   // A whole-GPU pod takes the lowest-numbered free GPUs.
   Demand two = cluster_.Resolve(Pod(1000, 2, 1000));
-  EXPECT_EQ(ChooseGpus(Policy::kGpuPacking, cluster_, 1, two, -1, rng),
-            (std::vector<int>{1, 2}));
+  EXPECT_EQ(ChooseGpus(Policy::kGpuPacking, cluster_, 1, two, -1, rng), (std::vector<int>{1, 2}));
 }
 
 TEST(PolicyNames, RoundTrip) {

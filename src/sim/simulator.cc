@@ -1,9 +1,8 @@
 #include "sim/simulator.h"
 
 #include <algorithm>
-#include <queue>
-#include <tuple>
 
+#include "sim/event_queue.h"
 #include "sim/rng.h"
 
 namespace migkit::sim {
@@ -128,11 +127,7 @@ SimResult Simulate(const std::vector<NodeSpec>& nodes, const std::vector<PodSpec
   demands.reserve(pods.size());
   for (const PodSpec& pod : pods) demands.push_back(engine.cluster().Resolve(pod));
 
-  // Events: (time, kind, sequence). Departures (kind 0) before arrivals (kind 1) at equal times,
-  // so that a pod ending at t frees its resources for one arriving at t.
-  using Event = std::tuple<double, int, size_t>;
-  std::priority_queue<Event, std::vector<Event>, std::greater<>> events;
-  for (size_t i = 0; i < pods.size(); ++i) events.emplace(pods[i].arrival, 1, i);
+  EventQueue events(pods);
 
   SimResult result;
   result.node_of_pod.assign(pods.size(), -1);
@@ -144,26 +139,25 @@ SimResult Simulate(const std::vector<NodeSpec>& nodes, const std::vector<PodSpec
   double now = 0;
   double total = static_cast<double>(engine.cluster().total_gpu_milli());
   while (!events.empty()) {
-    auto [time, kind, i] = events.top();
-    events.pop();
+    auto [time, departure, i] = events.Pop();
     now = time;
     ++result.events;
-    if (kind == 0) {
+    if (departure) {
       engine.Remove(demands[i], placements[i]);
       continue;
     }
     ++arrived;
     arrived_milli += static_cast<double>(pods[i].GpuMilliTotal());
-    int kind_index = static_cast<int>(KindOf(pods[i]));
-    ++result.arrived_by_kind[kind_index];
+    int kind = static_cast<int>(KindOf(pods[i]));
+    ++result.arrived_by_kind[kind];
     if (engine.Place(demands[i], &placements[i])) {
       result.node_of_pod[i] = static_cast<int>(placements[i].node);
       if (options.departures && pods[i].duration > 0) {
-        events.emplace(time + pods[i].duration, 0, i);
+        events.AddDeparture(time + pods[i].duration, i);
       }
     } else {
       ++failed;
-      ++result.failed_by_kind[kind_index];
+      ++result.failed_by_kind[kind];
     }
     while (total > 0 && 100 * arrived_milli / total >= next_pct) {
       result.samples.push_back(engine.Snapshot(now, arrived_milli, arrived, failed));

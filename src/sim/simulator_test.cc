@@ -14,8 +14,8 @@ using testing::ThreeNodes;
 // 14 GPUs. An 8-GPU pod fits only n1, then a 4-GPU pod only n2, then a 2-GPU pod only n0; a
 // share pod then fits nowhere.
 TEST(Simulate, AllocationAndFailuresByHand) {
-  std::vector<PodSpec> pods = {Pod(1000, 8, 1000, 0), Pod(1000, 4, 1000, 1),
-                               Pod(1000, 2, 1000, 2), Pod(1000, 1, 500, 3)};
+  std::vector<PodSpec> pods = {Pod(1000, 8, 1000, 0), Pod(1000, 4, 1000, 1), Pod(1000, 2, 1000, 2),
+                               Pod(1000, 1, 500, 3)};
   SimOptions options;
   options.policy = Policy::kBestFit;
   SimResult r = Simulate(ThreeNodes(), pods, pods, options);

@@ -30,8 +30,9 @@ TEST(ParseOpenbNodes, ErrorsNameTheLine) {
             "nodes.csv:2: node 'n0' has 2 GPUs but no model, expected a GPU model such as T4 or "
             "V100M16");
   auto header = ParseOpenbNodes("sn,cpu,memory_mib,gpu,model\n", "nodes.csv");
-  EXPECT_EQ(header.status().message(),
-            "nodes.csv:1: the header lacks column 'cpu_milli' (found: sn,cpu,memory_mib,gpu,model)");
+  EXPECT_EQ(
+      header.status().message(),
+      "nodes.csv:1: the header lacks column 'cpu_milli' (found: sn,cpu,memory_mib,gpu,model)");
   EXPECT_CODE(ParseOpenbNodes("", "nodes.csv"), Code::kParseError);
 }
 
@@ -57,16 +58,16 @@ TEST(ParseOpenbPods, ReadsRows) {
 }
 
 TEST(ParseOpenbPods, RefusesSharedMultiGpuPods) {
-  auto bad = ParseOpenbPods("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1,1,2,500\n",
-                            "pods.csv");
+  auto bad =
+      ParseOpenbPods("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1,1,2,500\n", "pods.csv");
   EXPECT_EQ(bad.status().message(),
             "pods.csv:2: pod 'p' asks for 2 GPUs of 500 milli-GPU each; only single-GPU pods "
             "may share a GPU (gpu_milli 1000 expected)");
-  auto fields = ParseOpenbPods("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1,1,2\n",
-                               "pods.csv");
+  auto fields =
+      ParseOpenbPods("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1,1,2\n", "pods.csv");
   EXPECT_EQ(fields.status().message(), "pods.csv:2: expected 5 fields, found 4");
-  auto range = ParseOpenbPods("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1,1,1,1001\n",
-                              "pods.csv");
+  auto range =
+      ParseOpenbPods("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1,1,1,1001\n", "pods.csv");
   EXPECT_EQ(range.status().message(),
             "pods.csv:2: column 'gpu_milli' is '1001', expected an integer from 0 to 1000");
 }
