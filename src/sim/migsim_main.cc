@@ -65,6 +65,8 @@ struct FgdArgs {
   std::string seeds = "42";
   double ratio = 1.3;
   std::string csv_file;
+  std::string html_file;
+  std::string svg_file;
   bool json = false;
 };
 
@@ -151,6 +153,16 @@ int RunFgd(const FgdArgs& args) {
   if (!args.csv_file.empty()) {
     Status written = env->WriteFileAtomic(args.csv_file, TimelineCsv(runs));
     if (!written.ok()) return Fail(kEnvironment, args.csv_file + ": " + written.message());
+  }
+  if (!args.html_file.empty()) {
+    Status written = env->WriteFileAtomic(args.html_file, HtmlReport(runs));
+    if (!written.ok()) return Fail(kEnvironment, args.html_file + ": " + written.message());
+  }
+  if (!args.svg_file.empty()) {
+    std::string svg =
+        RenderSvg(TimelineChart(runs, traces[0], &Sample::allocated_pct, "GPU allocation (%)"));
+    Status written = env->WriteFileAtomic(args.svg_file, svg);
+    if (!written.ok()) return Fail(kEnvironment, args.svg_file + ": " + written.message());
   }
   if (args.json) {
     nlohmann::json out = SummaryJson(runs);
@@ -297,6 +309,11 @@ int Main(int argc, char** argv) {
   fgd_cmd->add_option("--ratio", fgd.ratio, "Arrived GPU demand to reach, x cluster GPUs")
       ->capture_default_str();
   fgd_cmd->add_option("--csv", fgd.csv_file, "Write the timeline of every run as CSV");
+  fgd_cmd->add_option("--html", fgd.html_file,
+                      "Write an HTML report: the table and, per trace, allocation and "
+                      "fragmentation charts");
+  fgd_cmd->add_option("--svg", fgd.svg_file,
+                      "Write the first trace's allocation-vs-arrived-demand chart as SVG");
   fgd_cmd->add_flag("--json", fgd.json, "Print a JSON summary instead of the table");
   MigArgs mig;
   CLI::App* mig_cmd = app.add_subcommand(

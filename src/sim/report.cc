@@ -1,6 +1,7 @@
 #include "sim/report.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 
@@ -105,6 +106,64 @@ std::string SummaryTable(const std::vector<RunRecord>& runs) {
                   lo, hi, frag, failed);
     out += line;
   }
+  return out;
+}
+
+LineChart TimelineChart(const std::vector<RunRecord>& runs, const std::string& trace,
+                        double Sample::*field, const std::string& y_label) {
+  LineChart chart;
+  chart.title = trace + ": " + y_label + " vs arrived GPU demand";
+  chart.x_label = "arrived GPU demand (% of cluster GPUs)";
+  chart.y_label = y_label;
+  size_t points = SIZE_MAX;
+  std::vector<std::string> policies;
+  for (const RunRecord& run : runs) {
+    if (run.trace != trace) continue;
+    points = std::min(points, run.result.samples.size());
+    if (std::find(policies.begin(), policies.end(), run.policy) == policies.end()) {
+      policies.push_back(run.policy);
+    }
+  }
+  if (points == SIZE_MAX) points = 0;
+  chart.x_max = std::max<double>(1, static_cast<double>(points) - 1);
+  chart.y_max = 100;
+  for (const std::string& policy : policies) {
+    std::vector<double> sum(points, 0);
+    int n = 0;
+    for (const RunRecord& run : runs) {
+      if (run.trace != trace || run.policy != policy) continue;
+      for (size_t i = 0; i < points; ++i) sum[i] += run.result.samples[i].*field;
+      ++n;
+    }
+    ChartSeries series{policy, {}};
+    for (size_t i = 0; i < points; ++i) {
+      series.points.emplace_back(static_cast<double>(i), sum[i] / n);
+    }
+    chart.series.push_back(std::move(series));
+  }
+  return chart;
+}
+
+std::string HtmlReport(const std::vector<RunRecord>& runs) {
+  std::string out =
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>migsim report</title></head>"
+      "\n<body>\n<h1>migsim report</h1>\n<pre>\n";
+  std::string table = SummaryTable(runs);
+  for (char c : table) out += c == '<' ? std::string("&lt;") : std::string(1, c);
+  out += "</pre>\n";
+  std::vector<std::string> traces;
+  for (const RunRecord& run : runs) {
+    if (std::find(traces.begin(), traces.end(), run.trace) == traces.end()) {
+      traces.push_back(run.trace);
+    }
+  }
+  for (const std::string& trace : traces) {
+    out += "<h2>" + trace + "</h2>\n";
+    out += RenderSvg(TimelineChart(runs, trace, &Sample::allocated_pct, "GPU allocation (%)"));
+    out += RenderSvg(
+        TimelineChart(runs, trace, &Sample::fragmentation_pct, "fragmentation ratio (%)"));
+  }
+  out += "</body></html>\n";
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/simulator.h"
+#include "sim/svg_chart.h"
 
 namespace migkit::sim {
 
@@ -35,6 +36,15 @@ nlohmann::json SummaryJson(const std::vector<RunRecord>& runs);
 /// One line per (trace, policy) in order of first appearance: runs, mean allocation at 100, 110,
 /// 120 and 130 % arrived demand, its spread (min..max) at the end, mean failed GPU pods.
 std::string SummaryTable(const std::vector<RunRecord>& runs);
+
+/// For the runs of `trace`: per policy (in order of first appearance), the mean over its seeds
+/// of `field` against arrived demand (0 to the shortest run's last whole percent).
+LineChart TimelineChart(const std::vector<RunRecord>& runs, const std::string& trace,
+                        double Sample::*field, const std::string& y_label);
+
+/// One self-contained HTML page: the summary table, then for every trace the allocation-ratio and
+/// fragmentation-ratio charts (inline SVG). Deterministic.
+std::string HtmlReport(const std::vector<RunRecord>& runs);
 
 }  // namespace migkit::sim
 
