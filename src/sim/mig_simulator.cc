@@ -198,29 +198,55 @@ MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodS
   EventQueue events(pods);
   MigResult result;
   result.node_of_pod.assign(pods.size(), -1);
+  result.start_of_pod.assign(pods.size(), -1);
   std::vector<Held> held(pods.size());
+  std::vector<size_t> waiting;  // FIFO of pods that did not fit yet (options.queue)
   double arrived_milli = 0;
   double placed_milli = 0;
   int64_t failed = 0;
   int next_pct = 0;
+  double next_interval = 0;
   double capacity = engine.capacity_milli();
+  auto start = [&](size_t i, double now) {
+    if (!engine.Place(pods[i], engine.NeedOf(pods[i]), &held[i])) return false;
+    result.node_of_pod[i] = static_cast<int>(held[i].node);
+    result.start_of_pod[i] = now;
+    placed_milli += static_cast<double>(pods[i].GpuMilliTotal());
+    if (options.departures && pods[i].duration > 0) {
+      events.AddDeparture(now + pods[i].duration, i);
+    }
+    return true;
+  };
   while (!events.empty()) {
     auto [time, departure, i] = events.Pop();
     ++result.events;
+    while (options.sample_interval > 0 && time >= next_interval) {
+      // The cluster as it was at next_interval: nothing has happened since the last event.
+      result.timeline.push_back(engine.Snapshot(arrived_milli, placed_milli, failed));
+      result.timeline.back().time = next_interval;
+      next_interval += options.sample_interval;
+    }
+    result.last_event_time = time;
     const PodSpec& pod = pods[i];
     if (departure) {
       engine.Remove(pod, held[i]);
       placed_milli -= static_cast<double>(pod.GpuMilliTotal());
+      // Room freed: start waiting pods in arrival order, any that fits (backfilling).
+      std::vector<size_t> still;
+      for (size_t w : waiting) {
+        if (!start(w, time)) still.push_back(w);
+      }
+      waiting.swap(still);
       continue;
     }
     arrived_milli += static_cast<double>(pod.GpuMilliTotal());
-    if (engine.Place(pod, engine.NeedOf(pod), &held[i])) {
-      result.node_of_pod[i] = static_cast<int>(held[i].node);
-      placed_milli += static_cast<double>(pod.GpuMilliTotal());
-      if (options.departures && pod.duration > 0) events.AddDeparture(time + pod.duration, i);
-    } else {
-      ++failed;
-      ++result.failed_by_kind[static_cast<int>(KindOf(pod))];
+    if (!start(i, time)) {
+      if (options.queue) {
+        waiting.push_back(i);
+      } else {
+        ++failed;
+        ++result.failed_by_kind[static_cast<int>(KindOf(pod))];
+      }
     }
     while (capacity > 0 && 100 * arrived_milli / capacity >= next_pct) {
       result.samples.push_back(engine.Snapshot(arrived_milli, placed_milli, failed));
@@ -228,6 +254,7 @@ MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodS
     }
   }
   result.last = engine.Snapshot(arrived_milli, placed_milli, failed);
+  result.still_waiting = static_cast<int64_t>(waiting.size());
   result.gis_created = engine.gis_created();
   result.gis_destroyed = engine.gis_destroyed();
   result.driver_seconds = static_cast<double>(result.gis_created) * options.create_seconds +

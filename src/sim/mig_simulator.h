@@ -37,12 +37,19 @@ struct MigOptions {
   /// false: the driver's automatic placement on the first GPU with room (the baseline).
   bool capacity_preserving = true;
   bool departures = false;
+  /// A pod that does not fit waits (first come, first served, smaller later pods may start
+  /// first when they fit) instead of failing; waiting pods are retried whenever a pod leaves.
+  bool queue = false;
+  /// Seconds between the samples of MigResult::timeline; 0 for none.
+  double sample_interval = 0;
   /// Driver time per GI created and destroyed, seconds (scheduling.md §3.4 medians).
   double create_seconds = 0.1;
   double destroy_seconds = 0.15;
 };
 
 struct MigSample {
+  /// Seconds (timeline samples only).
+  double time = 0;
   double arrived_pct = 0;
   /// The pods' own GPU requests (milli-GPU) that were placed, % of capacity: comparable with the
   /// fractional simulator's allocation ratio.
@@ -64,6 +71,13 @@ struct MigResult {
   double driver_seconds = 0;
   int64_t events = 0;
   std::vector<int> node_of_pod;
+  /// When each pod started, -1 if it never did (failed, or still waiting at the end).
+  std::vector<double> start_of_pod;
+  /// One sample every sample_interval seconds from time 0 to the last event.
+  std::vector<MigSample> timeline;
+  double last_event_time = 0;
+  /// Pods still waiting when the events ran out.
+  int64_t still_waiting = 0;
 };
 
 /// The smallest profile of `model` for a GPU-sharing request of `gpu_milli` (see above); the full

@@ -82,5 +82,25 @@ TEST(SimulateMig, DeparturesDestroyInstances) {
   EXPECT_EQ(r.node_of_pod, (std::vector<int>{0, -1, 0}));
 }
 
+TEST(SimulateMig, QueuedPodStartsWhenRoomFrees) {
+  // Two 4g.40gb pods on one H100: the second waits from t=5 until the first leaves at t=10.
+  std::vector<NodeSpec> node = {{"n", 64000, 262144, 1, "T4"}};
+  std::vector<PodSpec> pods = {Pod(1000, 1, 500, 0, 10), Pod(1000, 1, 500, 5, 10)};
+  MigOptions options;
+  options.model = &H100();
+  options.departures = true;
+  options.queue = true;
+  options.sample_interval = 5;
+  MigResult r = SimulateMig(node, pods, options);
+  EXPECT_EQ(r.last.pods_failed, 0);
+  EXPECT_EQ(r.start_of_pod, (std::vector<double>{0, 10}));
+  EXPECT_EQ(r.last_event_time, 20);
+  // Samples at 0, 5, 10, 15, 20, each the state before that time's events.
+  ASSERT_EQ(r.timeline.size(), 5u);
+  EXPECT_EQ(r.timeline[0].gpus_in_use_pct, 0);
+  EXPECT_EQ(r.timeline[3].gpus_in_use_pct, 100);
+  EXPECT_EQ(r.timeline[4].time, 20);
+}
+
 }  // namespace
 }  // namespace migkit::sim

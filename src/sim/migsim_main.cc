@@ -4,7 +4,9 @@
 // Exit status: 0 success, 2 usage error, 3 a file could not be read or parsed or an output could
 // not be written, 4 internal error.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -14,6 +16,7 @@
 
 #include "catalog/catalog.h"
 #include "env/env.h"
+#include "sim/diurnal.h"
 #include "sim/mig_simulator.h"
 #include "sim/policies.h"
 #include "sim/report.h"
@@ -284,6 +287,127 @@ int RunMig(const MigArgs& args) {
   return kOk;
 }
 
+struct DiurnalArgs {
+  std::string config;
+  std::string model = "H100-SXM5-80GB";
+  std::string csv_file;
+  bool json = false;
+};
+
+// The value at quantile q (0..1) of `values` (nearest rank); 0 when empty.
+double Quantile(std::vector<double> values, double q) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(values.size())));
+  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+}
+
+// The diurnal study: the scenario's pods queue for whole GPUs or dynamic MIG instances.
+int RunDiurnal(const DiurnalArgs& args) {
+  const GpuModel* model = Catalog::BuiltIn().Find(args.model);
+  if (model == nullptr || model->FullProfile() == nullptr) {
+    return Fail(kUsage, "unknown or non-MIG GPU model '" + args.model + "'");
+  }
+  std::string text;
+  Status read = Env::Default()->ReadFile(args.config, &text);
+  if (!read.ok()) return Fail(kEnvironment, args.config + ": " + read.message());
+  auto scenario = ParseDiurnalScenario(text, args.config);
+  if (!scenario.ok()) return Fail(kEnvironment, scenario.status().message());
+  std::vector<NodeSpec> nodes = DiurnalNodes(*scenario);
+  std::vector<PodSpec> pods = GenerateDiurnalPods(*scenario);
+
+  struct Mode {
+    std::string name;
+    MigMode mode;
+    bool capacity_preserving;
+  };
+  const std::vector<Mode> modes = {
+      {"whole GPU per pod", MigMode::kWholeGpu, true},
+      {"dynamic MIG, first fit", MigMode::kDynamicMig, false},
+      {"dynamic MIG, capacity-preserving", MigMode::kDynamicMig, true}};
+  nlohmann::json out = {{"config", args.config},
+                        {"model", model->id},
+                        {"pods", pods.size()},
+                        {"modes", nlohmann::json::array()}};
+  std::string csv = "mode,hour,gpus_in_use_pct,capacity_held_pct,requested_pct\n";
+  for (const Mode& m : modes) {
+    MigOptions options;
+    options.model = model;
+    options.mode = m.mode;
+    options.capacity_preserving = m.capacity_preserving;
+    options.departures = true;
+    options.queue = true;
+    options.sample_interval = 3600;
+    MigResult r = SimulateMig(nodes, pods, options);
+    nlohmann::json classes = nlohmann::json::object();
+    for (const PodClass& c : scenario->classes) {
+      std::vector<double> delays;
+      int64_t never = 0;
+      for (size_t i = 0; i < pods.size(); ++i) {
+        if (pods[i].name != c.name) continue;
+        if (r.start_of_pod[i] < 0) {
+          ++never;
+        } else {
+          delays.push_back(r.start_of_pod[i] - pods[i].arrival);
+        }
+      }
+      classes[c.name] = {{"started", delays.size()},
+                         {"never_started", never},
+                         {"median_delay_s", Quantile(delays, 0.5)},
+                         {"p99_delay_s", Quantile(delays, 0.99)}};
+    }
+    double day = 0, night = 0;
+    int day_n = 0, night_n = 0;
+    for (const MigSample& s : r.timeline) {
+      double hour = std::fmod(s.time / 3600, 24);
+      char line[128];
+      std::snprintf(line, sizeof line, "%s,%.0f,%.3f,%.3f,%.3f\n", m.name.c_str(), s.time / 3600,
+                    s.gpus_in_use_pct, s.slices_pct, s.requested_pct);
+      csv += line;
+      if (hour >= 8 && hour < 20) {
+        day += s.gpus_in_use_pct;
+        ++day_n;
+      } else {
+        night += s.gpus_in_use_pct;
+        ++night_n;
+      }
+    }
+    out["modes"].push_back({{"mode", m.name},
+                            {"classes", classes},
+                            {"gpus_in_use_pct_day", day_n ? day / day_n : 0},
+                            {"gpus_in_use_pct_night", night_n ? night / night_n : 0},
+                            {"gis_created", r.gis_created},
+                            {"driver_seconds", r.driver_seconds},
+                            {"still_waiting", r.still_waiting}});
+  }
+  if (!args.csv_file.empty()) {
+    Status written = Env::Default()->WriteFileAtomic(args.csv_file, csv);
+    if (!written.ok()) return Fail(kEnvironment, args.csv_file + ": " + written.message());
+  }
+  if (args.json) {
+    std::cout << out.dump(2) << "\n";
+    return kOk;
+  }
+  std::printf("%s: %zu pods over %d day(s) on %d x %d GPUs taken as %s\n", args.config.c_str(),
+              pods.size(), scenario->days, scenario->nodes, scenario->gpus_per_node,
+              model->id.c_str());
+  for (const auto& m : out["modes"]) {
+    std::printf(
+        "%s: GPUs busy %.1f %% by day, %.1f %% by night; %lld GIs created (%.0f s driver)"
+        "\n",
+        m["mode"].get<std::string>().c_str(), m["gpus_in_use_pct_day"].get<double>(),
+        m["gpus_in_use_pct_night"].get<double>(),
+        static_cast<long long>(m["gis_created"].get<int64_t>()), m["driver_seconds"].get<double>());
+    for (const auto& [name, c] : m["classes"].items()) {
+      std::printf("  %-12s started %6lld  never %5lld  delay median %8.0f s  p99 %8.0f s\n",
+                  name.c_str(), static_cast<long long>(c["started"].get<int64_t>()),
+                  static_cast<long long>(c["never_started"].get<int64_t>()),
+                  c["median_delay_s"].get<double>(), c["p99_delay_s"].get<double>());
+    }
+  }
+  return kOk;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"migsim: trace-driven what-if simulator for GPU sharing and MIG"};
   app.require_subcommand(1);
@@ -332,6 +456,17 @@ int Main(int argc, char** argv) {
                    "Time-slicing/MPS slowdown per extra pod on a GPU (MISO: 0.15)")
       ->capture_default_str();
   mig_cmd->add_flag("--json", mig.json, "Print JSON instead of the table");
+  DiurnalArgs diurnal;
+  CLI::App* diurnal_cmd = app.add_subcommand(
+      "diurnal",
+      "Inference by day, training by night (a YAML scenario): whole GPUs vs dynamic MIG, "
+      "pods queue until they fit");
+  diurnal_cmd->add_option("--config", diurnal.config, "Scenario file (docs/simulator.md)")
+      ->required();
+  diurnal_cmd->add_option("--model", diurnal.model, "Catalog GPU model of every GPU")
+      ->capture_default_str();
+  diurnal_cmd->add_option("--csv", diurnal.csv_file, "Write GPUs busy per hour as CSV");
+  diurnal_cmd->add_flag("--json", diurnal.json, "Print JSON instead of text");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -350,6 +485,7 @@ int Main(int argc, char** argv) {
     }
     return RunMig(mig);
   }
+  if (diurnal_cmd->parsed()) return RunDiurnal(diurnal);
   return kUsage;
 }
 

@@ -56,8 +56,8 @@ std::string RenderSvg(const LineChart& c) {
   out += "<rect width=\"640\" height=\"400\" fill=\"white\"/>\n";
   out += "<text x=\"320\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">" + Escape(c.title) +
          "</text>\n";
-  out += "<path d=\"M" + Num(kChartLeft) + "," + Num(kChartTop) + " V" + Num(kChartBottom) +
-         " H" + Num(kChartRight) + "\" stroke=\"black\" fill=\"none\"/>\n";
+  out += "<path d=\"M" + Num(kChartLeft) + "," + Num(kChartTop) + " V" + Num(kChartBottom) + " H" +
+         Num(kChartRight) + "\" stroke=\"black\" fill=\"none\"/>\n";
   for (int i = 0; i <= 4; ++i) {
     double x = c.x_min + (c.x_max - c.x_min) * i / 4;
     double y = c.y_min + (c.y_max - c.y_min) * i / 4;
@@ -84,8 +84,8 @@ std::string RenderSvg(const LineChart& c) {
     }
     out += "\"/>\n";
     double ly = kChartBottom - 14.0 * static_cast<double>(c.series.size() - s);
-    out += "<path d=\"M" + Num(kChartRight - 150) + "," + Num(ly) + " h20\" stroke=\"" +
-           colour + "\" stroke-width=\"2\"/>\n";
+    out += "<path d=\"M" + Num(kChartRight - 150) + "," + Num(ly) + " h20\" stroke=\"" + colour +
+           "\" stroke-width=\"2\"/>\n";
     out += "<text x=\"" + Num(kChartRight - 124) + "\" y=\"" + Num(ly + 4) + "\">" +
            Escape(series.name) + "</text>\n";
   }
