@@ -27,12 +27,13 @@ double Number(const YAML::Node& map, const char* key, double lo, double hi, doub
   try {
     v = n.as<double>();
   } catch (const YAML::Exception&) {
-    FailAt(source, LineOf(n), std::string("'") + key + "' is '" + n.as<std::string>() +
-                                  "', expected a number");
+    FailAt(source, LineOf(n),
+           std::string("'") + key + "' is '" + n.as<std::string>() + "', expected a number");
   }
   if (!(v >= lo && v <= hi)) {
-    FailAt(source, LineOf(n), std::string("'") + key + "' is " + n.as<std::string>() +
-                                  ", expected " + std::to_string(lo) + " to " + std::to_string(hi));
+    FailAt(source, LineOf(n),
+           std::string("'") + key + "' is " + n.as<std::string>() + ", expected " +
+               std::to_string(lo) + " to " + std::to_string(hi));
   }
   return v;
 }
@@ -70,9 +71,10 @@ StatusOr<DiurnalScenario> ParseDiurnalScenario(std::string_view yaml_text,
       c.num_gpu = static_cast<int>(Number(n, "num_gpu", 0, 64, 1, source));
       c.gpu_milli = static_cast<int>(Number(n, "gpu_milli", 1, kMilliPerGpu, kMilliPerGpu, source));
       if (c.num_gpu > 1 && c.gpu_milli != kMilliPerGpu) {
-        FailAt(source, LineOf(n), "class '" + c.name +
-                                      "': only single-GPU pods may share a GPU (gpu_milli 1000 "
-                                      "with num_gpu > 1)");
+        FailAt(source, LineOf(n),
+               "class '" + c.name +
+                   "': only single-GPU pods may share a GPU (gpu_milli 1000 "
+                   "with num_gpu > 1)");
       }
       c.mean_duration_s = Number(n, "mean_duration_s", 1, 1e9, 3600, source);
       s.classes.push_back(std::move(c));

@@ -52,8 +52,7 @@ struct DiurnalScenario {
 ///     - {name: training, start_hour: 20, end_hour: 8, arrivals_per_hour: 3, num_gpu: 1,
 ///        cpu_milli: 12000, memory_mib: 65536, mean_duration_s: 14400}
 /// Errors are kParseError "<source>:<line>: what is wrong (what is valid)".
-StatusOr<DiurnalScenario> ParseDiurnalScenario(std::string_view yaml_text,
-                                               std::string_view source);
+StatusOr<DiurnalScenario> ParseDiurnalScenario(std::string_view yaml_text, std::string_view source);
 
 /// The scenario's nodes.
 std::vector<NodeSpec> DiurnalNodes(const DiurnalScenario& scenario);

@@ -56,8 +56,8 @@ TEST(Diurnal, PodsArriveInsideTheirWindows) {
 }
 
 TEST(Diurnal, ErrorsNameTheLine) {
-  auto bad = ParseDiurnalScenario("cluster: {nodes: 0}\nclasses: [{arrivals_per_hour: 1}]\n",
-                                  "s.yaml");
+  auto bad =
+      ParseDiurnalScenario("cluster: {nodes: 0}\nclasses: [{arrivals_per_hour: 1}]\n", "s.yaml");
   EXPECT_EQ(bad.status().message(), "s.yaml:1: 'nodes' is 0, expected 1.000000 to 100000.000000");
   auto missing = ParseDiurnalScenario("cluster: {nodes: 1}\n", "s.yaml");
   EXPECT_EQ(missing.status().message(),

@@ -34,6 +34,8 @@ struct MigNode {
   int64_t cpu_left = 0;
   int64_t memory_left = 0;
   std::vector<NodeGpu> gpus;
+  /// Static MIG: which of each GPU's instances a pod is using.
+  std::vector<std::vector<char>> busy;
   int free_slices = 0;
   uint32_t version = 0;
 };
@@ -61,6 +63,19 @@ class MigEngine {
       n.gpus.assign(spec.num_gpu, NodeGpu{options.model, {}});
       n.free_slices = spec.num_gpu * full_slices_;
       total_slices_ += n.free_slices;
+      if (options.mode == MigMode::kStaticMig) {
+        // The GPU's fixed layout: all its instances exist from the start, idle.
+        n.free_slices = 0;
+        n.busy.resize(spec.num_gpu);
+        for (int g = 0; g < spec.num_gpu; ++g) {
+          size_t global = static_cast<size_t>(total_gpus_) + g;
+          if (global < options.static_layouts.size()) {
+            n.gpus[g].instances = options.static_layouts[global];
+          }
+          n.busy[g].assign(n.gpus[g].instances.size(), 0);
+          for (const PlacedProfile& p : n.gpus[g].instances) n.free_slices += p.profile->slices;
+        }
+      }
       total_gpus_ += spec.num_gpu;
       nodes_.push_back(std::move(n));
     }
@@ -68,7 +83,7 @@ class MigEngine {
 
   Need NeedOf(const PodSpec& pod) const {
     if (pod.num_gpu == 0) return {};
-    if (pod.IsShare() && options_.mode == MigMode::kDynamicMig) {
+    if (pod.IsShare() && options_.mode != MigMode::kWholeGpu) {
       return {ProfileForShare(*options_.model, pod.gpu_milli), 1};
     }
     return {options_.model->FullProfile(), pod.num_gpu};
@@ -76,6 +91,7 @@ class MigEngine {
 
   bool Place(const PodSpec& pod, const Need& need, Held* out) {
     if (need.count > 0 && need.profile == nullptr) return false;
+    if (options_.mode == MigMode::kStaticMig) return PlaceStatic(pod, need, out);
     int needed_slices = need.count > 0 ? need.count * need.profile->slices : 0;
     size_t best = nodes_.size();
     int best_left = 0;
@@ -109,6 +125,39 @@ class MigEngine {
       if (options_.mode == MigMode::kDynamicMig) ++gis_created_;
     }
     n.free_slices -= needed_slices;
+    held_slices_ += needed_slices;
+    ++n.version;
+    return true;
+  }
+
+  // Static MIG: the pod takes existing idle instances, the smallest that are large enough.
+  bool PlaceStatic(const PodSpec& pod, const Need& need, Held* out) {
+    size_t best = nodes_.size();
+    int best_left = 0;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const MigNode& n = nodes_[i];
+      if (n.cpu_left < pod.cpu_milli || n.memory_left < pod.memory_mib) continue;
+      const StaticPick& pick = PickStatic(i, need);
+      if (!pick.ok) continue;
+      int left = n.free_slices - pick.slices;
+      if (best == nodes_.size() || left < best_left) {
+        best = i;
+        best_left = left;
+      }
+    }
+    if (best == nodes_.size()) return false;
+    StaticPick pick = PickStatic(best, need);
+    MigNode& n = nodes_[best];
+    out->node = best;
+    out->instances.clear();
+    n.cpu_left -= pod.cpu_milli;
+    n.memory_left -= pod.memory_mib;
+    for (const auto& [gpu, index] : pick.instances) {
+      n.busy[gpu][index] = 1;
+      out->instances.emplace_back(gpu, n.gpus[gpu].instances[index]);
+    }
+    n.free_slices -= pick.slices;
+    held_slices_ += pick.slices;
     ++n.version;
     return true;
   }
@@ -119,6 +168,14 @@ class MigEngine {
     n.memory_left += pod.memory_mib;
     for (const auto& [gpu, placed] : held.instances) {
       auto& list = n.gpus[gpu].instances;
+      held_slices_ -= placed.profile->slices;
+      if (options_.mode == MigMode::kStaticMig) {
+        for (size_t k = 0; k < list.size(); ++k) {
+          if (list[k].placement.start == placed.placement.start) n.busy[gpu][k] = 0;
+        }
+        n.free_slices += placed.profile->slices;
+        continue;
+      }
       auto it = std::find_if(list.begin(), list.end(), [&](const PlacedProfile& p) {
         return p.profile == placed.profile && p.placement.start == placed.placement.start;
       });
@@ -132,16 +189,19 @@ class MigEngine {
   MigSample Snapshot(double arrived_milli, double placed_milli, int64_t failed) const {
     MigSample s;
     double capacity = static_cast<double>(total_gpus_) * kMilliPerGpu;
-    int64_t free = 0;
     int64_t busy_gpus = 0;
     for (const MigNode& n : nodes_) {
-      free += n.free_slices;
-      for (const NodeGpu& g : n.gpus) busy_gpus += !g.instances.empty();
+      for (size_t g = 0; g < n.gpus.size(); ++g) {
+        if (options_.mode == MigMode::kStaticMig) {
+          busy_gpus += std::find(n.busy[g].begin(), n.busy[g].end(), 1) != n.busy[g].end();
+        } else {
+          busy_gpus += !n.gpus[g].instances.empty();
+        }
+      }
     }
     s.arrived_pct = capacity > 0 ? 100 * arrived_milli / capacity : 0;
     s.requested_pct = capacity > 0 ? 100 * placed_milli / capacity : 0;
-    s.slices_pct =
-        total_slices_ > 0 ? 100 * static_cast<double>(total_slices_ - free) / total_slices_ : 0;
+    s.slices_pct = total_slices_ > 0 ? 100 * static_cast<double>(held_slices_) / total_slices_ : 0;
     s.gpus_in_use_pct = total_gpus_ > 0 ? 100 * static_cast<double>(busy_gpus) / total_gpus_ : 0;
     s.pods_failed = failed;
     return s;
@@ -174,6 +234,57 @@ class MigEngine {
     return c.gpus >= need.count;
   }
 
+  // Static MIG: the idle instances a pod would take on a node (cached until the node changes).
+  struct StaticPick {
+    bool ok = false;
+    int slices = 0;
+    std::vector<std::pair<size_t, size_t>> instances;  // (GPU, index in its layout)
+  };
+  struct CachedPick {
+    bool valid = false;
+    uint32_t version = 0;
+    StaticPick pick;
+  };
+  const StaticPick& PickStatic(size_t node, const Need& need) {
+    static const StaticPick kNothingNeeded{true, 0, {}};
+    if (need.count == 0) return kNothingNeeded;  // a CPU-only pod
+    const MigNode& n = nodes_[node];
+    size_t profile = static_cast<size_t>(need.profile - options_.model->gi_profiles.data());
+    if (picks_.size() <= profile) picks_.resize(options_.model->gi_profiles.size());
+    std::vector<CachedPick>& cache = picks_[profile];
+    if (cache.empty()) cache.resize(nodes_.size());
+    CachedPick& c = cache[node];
+    if (c.valid && c.version == n.version) return c.pick;
+    c.valid = true;
+    c.version = n.version;
+    // Idle instances at least as large as the profile, smallest first (fewest slices, then
+    // least memory), each on its own GPU when the pod needs several.
+    std::vector<std::tuple<int, int, size_t, size_t>> idle;  // (slices, size, GPU, index)
+    for (size_t g = 0; g < n.gpus.size(); ++g) {
+      const Layout& layout = n.gpus[g].instances;
+      for (size_t k = 0; k < layout.size(); ++k) {
+        const GiProfile* p = layout[k].profile;
+        if (n.busy[g][k] || p->slices < need.profile->slices) continue;
+        if (p->placement_size < need.profile->placement_size) continue;
+        idle.emplace_back(p->slices, p->placement_size, g, k);
+      }
+    }
+    std::sort(idle.begin(), idle.end());
+    StaticPick pick;
+    std::vector<char> gpu_taken(n.gpus.size(), 0);
+    for (const auto& [slices, size, g, k] : idle) {
+      if (static_cast<int>(pick.instances.size()) == need.count) break;
+      if (gpu_taken[g]) continue;
+      gpu_taken[g] = 1;
+      pick.instances.emplace_back(g, k);
+      pick.slices += slices;
+    }
+    pick.ok = static_cast<int>(pick.instances.size()) == need.count;
+    c.pick = std::move(pick);
+    return c.pick;
+  }
+  std::vector<std::vector<CachedPick>> picks_;  // [profile][node]
+
   struct CachedRoom {
     bool valid = false;
     uint32_t version = 0;
@@ -188,6 +299,7 @@ class MigEngine {
   int64_t total_gpus_ = 0;
   int64_t gis_created_ = 0;
   int64_t gis_destroyed_ = 0;
+  int64_t held_slices_ = 0;
 };
 
 }  // namespace

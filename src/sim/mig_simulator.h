@@ -11,6 +11,9 @@
 //                chosen node (or the driver's first fit, for comparison) and destroyed when it
 //                leaves; whole-GPU pods take full-GPU instances. Only idle GPU space is ever
 //                reconfigured: instances of running pods are never touched.
+//   kStaticMig   every GPU keeps a fixed layout (MigOptions::static_layouts, e.g. from
+//                PlanStaticLayouts); a pod takes the smallest idle instance with at least its
+//                profile's slices and memory; nothing is ever reconfigured.
 // Node choice in both: among the nodes with the pod's CPU, memory and room for its instances, the
 // one left with the fewest free compute slices (best fit), the first in list order on ties.
 // Reconfiguration cost: per GI created and destroyed, the driver's median times of
@@ -23,12 +26,13 @@
 #include <vector>
 
 #include "core/gpu_model.h"
+#include "core/layouts.h"
 #include "sim/cluster.h"
 #include "sim/pod.h"
 
 namespace migkit::sim {
 
-enum class MigMode { kWholeGpu, kDynamicMig };
+enum class MigMode { kWholeGpu, kDynamicMig, kStaticMig };
 
 struct MigOptions {
   MigMode mode = MigMode::kDynamicMig;
@@ -42,6 +46,8 @@ struct MigOptions {
   bool queue = false;
   /// Seconds between the samples of MigResult::timeline; 0 for none.
   double sample_interval = 0;
+  /// kStaticMig: one layout per GPU, in node order then GPU order (missing: no instances).
+  std::vector<Layout> static_layouts;
   /// Driver time per GI created and destroyed, seconds (scheduling.md §3.4 medians).
   double create_seconds = 0.1;
   double destroy_seconds = 0.15;

@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
 
 #include "catalog/catalog.h"
 #include "core/geometry.h"
 #include "sim/sim_test_cluster.h"
+#include "sim/static_layout.h"
+#include "testing/status_matchers.h"
 
 namespace migkit::sim {
 namespace {
@@ -100,6 +103,37 @@ TEST(SimulateMig, QueuedPodStartsWhenRoomFrees) {
   EXPECT_EQ(r.timeline[0].gpus_in_use_pct, 0);
   EXPECT_EQ(r.timeline[3].gpus_in_use_pct, 100);
   EXPECT_EQ(r.timeline[4].time, 20);
+}
+
+TEST(SimulateMig, StaticLayoutsFromThePlanner) {
+  // One whole-GPU pod and five 100 milli-GPU shares on two H100s. The planner lays out what the
+  // mix asks for: one GPU with a 7g.80gb, one with the 1g.10gb instances.
+  std::vector<NodeSpec> node = {{"n", 64000, 262144, 2, "T4"}};
+  std::vector<PodSpec> pods = {Pod(1000, 1, 1000, 0)};
+  for (int i = 1; i <= 5; ++i) pods.push_back(Pod(1000, 1, 100, i));
+  ASSERT_OK_AND_ASSIGN(std::vector<Layout> layouts, PlanStaticLayouts(H100(), 2, pods));
+  ASSERT_EQ(layouts.size(), 2u);
+  std::multiset<std::string> all;
+  for (const Layout& layout : layouts) {
+    for (const PlacedProfile& p : layout) all.insert(p.profile->name);
+  }
+  EXPECT_EQ(all, (std::multiset<std::string>{"7g.80gb", "1g.10gb", "1g.10gb", "1g.10gb", "1g.10gb",
+                                             "1g.10gb"}));
+  MigOptions options;
+  options.model = &H100();
+  options.mode = MigMode::kStaticMig;
+  options.static_layouts = layouts;
+  MigResult r = SimulateMig(node, pods, options);
+  EXPECT_EQ(r.last.pods_failed, 0);
+  EXPECT_EQ(r.gis_created, 0);  // nothing is reconfigured
+  EXPECT_NEAR(r.last.slices_pct, 100.0 * 12 / 14, 1e-9);
+  EXPECT_NEAR(r.last.requested_pct, 100.0 * 1500 / 2000, 1e-9);
+
+  // Without the 7g, the whole-GPU pod finds no instance large enough.
+  for (Layout& layout : options.static_layouts) {
+    std::erase_if(layout, [](const PlacedProfile& p) { return p.profile->slices == 7; });
+  }
+  EXPECT_EQ(SimulateMig(node, pods, options).node_of_pod, (std::vector<int>{-1, 0, 0, 0, 0, 0}));
 }
 
 }  // namespace

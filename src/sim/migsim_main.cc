@@ -21,6 +21,7 @@
 #include "sim/policies.h"
 #include "sim/report.h"
 #include "sim/simulator.h"
+#include "sim/static_layout.h"
 #include "sim/trace_reader.h"
 #include "sim/workload.h"
 
@@ -224,11 +225,13 @@ int RunMig(const MigArgs& args) {
     std::string mode;
     double requested = 0, effective = 0, held = 0, gpus = 0, failed = 0, gis = 0, driver = 0;
   };
-  std::vector<Row> rows(4);
+  std::vector<Row> rows(5);
   rows[0].mode = "whole GPU per pod";
   rows[1].mode = "time-slicing/MPS (FGD placement)";
   rows[2].mode = "dynamic MIG, first fit";
   rows[3].mode = "dynamic MIG, capacity-preserving";
+  rows[4].mode = "static MIG (planner's layouts)";
+  int64_t gpu_count = cluster_milli / kMilliPerGpu;
   double n = static_cast<double>(seeds.size());
   for (uint64_t seed : seeds) {
     std::vector<PodSpec> workload = InflateWorkload(pods, cluster_milli, args.ratio, seed);
@@ -242,11 +245,15 @@ int RunMig(const MigArgs& args) {
     rows[1].held += fractional.last.allocated_pct / n;
     rows[1].gpus += fractional.last.gpus_in_use_pct / n;
     rows[1].failed += static_cast<double>(fractional.last.pods_failed) / n;
-    for (int i : {0, 2, 3}) {
+    auto layouts = PlanStaticLayouts(*model, static_cast<int>(gpu_count), workload);
+    if (!layouts.ok()) return Fail(kInternal, "planner: " + layouts.status().message());
+    for (int i : {0, 2, 3, 4}) {
       MigOptions options;
       options.model = model;
-      options.mode = i == 0 ? MigMode::kWholeGpu : MigMode::kDynamicMig;
+      options.mode =
+          i == 0 ? MigMode::kWholeGpu : (i == 4 ? MigMode::kStaticMig : MigMode::kDynamicMig);
       options.capacity_preserving = i != 2;
+      if (i == 4) options.static_layouts = *layouts;
       MigResult r = SimulateMig(nodes, workload, options);
       rows[i].requested += r.last.requested_pct / n;
       rows[i].effective += r.last.requested_pct / n;  // MIG instances do not interfere (§3.3)
