@@ -78,7 +78,7 @@ struct FgdArgs {
 int LoadNodes(const std::string& path, std::vector<NodeSpec>* nodes) {
   std::string text;
   Status read = Env::Default()->ReadFile(path, &text);
-  if (!read.ok()) return Fail(kEnvironment, path + ": " + read.message());
+  if (!read.ok()) return Fail(kEnvironment, read.message());
   auto parsed = ParseOpenbNodes(text, path);
   if (!parsed.ok()) return Fail(kEnvironment, parsed.status().message());
   *nodes = std::move(*parsed);
@@ -93,7 +93,7 @@ std::string PodListPath(const std::string& trace_dir, const std::string& trace) 
 int LoadPods(const std::string& path, std::vector<PodSpec>* pods) {
   std::string text;
   Status read = Env::Default()->ReadFile(path, &text);
-  if (!read.ok()) return Fail(kEnvironment, path + ": " + read.message());
+  if (!read.ok()) return Fail(kEnvironment, read.message());
   auto parsed = ParseOpenbPods(text, path);
   if (!parsed.ok()) return Fail(kEnvironment, parsed.status().message());
   *pods = std::move(*parsed);
@@ -156,17 +156,17 @@ int RunFgd(const FgdArgs& args) {
 
   if (!args.csv_file.empty()) {
     Status written = env->WriteFileAtomic(args.csv_file, TimelineCsv(runs));
-    if (!written.ok()) return Fail(kEnvironment, args.csv_file + ": " + written.message());
+    if (!written.ok()) return Fail(kEnvironment, written.message());
   }
   if (!args.html_file.empty()) {
     Status written = env->WriteFileAtomic(args.html_file, HtmlReport(runs));
-    if (!written.ok()) return Fail(kEnvironment, args.html_file + ": " + written.message());
+    if (!written.ok()) return Fail(kEnvironment, written.message());
   }
   if (!args.svg_file.empty()) {
     std::string svg =
         RenderSvg(TimelineChart(runs, traces[0], &Sample::allocated_pct, "GPU allocation (%)"));
     Status written = env->WriteFileAtomic(args.svg_file, svg);
-    if (!written.ok()) return Fail(kEnvironment, args.svg_file + ": " + written.message());
+    if (!written.ok()) return Fail(kEnvironment, written.message());
   }
   if (args.json) {
     nlohmann::json out = SummaryJson(runs);
@@ -317,7 +317,7 @@ int RunDiurnal(const DiurnalArgs& args) {
   }
   std::string text;
   Status read = Env::Default()->ReadFile(args.config, &text);
-  if (!read.ok()) return Fail(kEnvironment, args.config + ": " + read.message());
+  if (!read.ok()) return Fail(kEnvironment, read.message());
   auto scenario = ParseDiurnalScenario(text, args.config);
   if (!scenario.ok()) return Fail(kEnvironment, scenario.status().message());
   std::vector<NodeSpec> nodes = DiurnalNodes(*scenario);
@@ -389,7 +389,7 @@ int RunDiurnal(const DiurnalArgs& args) {
   }
   if (!args.csv_file.empty()) {
     Status written = Env::Default()->WriteFileAtomic(args.csv_file, csv);
-    if (!written.ok()) return Fail(kEnvironment, args.csv_file + ": " + written.message());
+    if (!written.ok()) return Fail(kEnvironment, written.message());
   }
   if (args.json) {
     std::cout << out.dump(2) << "\n";
