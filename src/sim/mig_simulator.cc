@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "core/capacity.h"
@@ -30,12 +31,19 @@ const GiProfile* ProfileForShare(const GpuModel& model, int gpu_milli) {
 
 namespace {
 
+// Static and scheduled MIG: pods use the instances a layout provides; they never create any.
+bool FixedLayouts(MigMode mode) {
+  return mode == MigMode::kStaticMig || mode == MigMode::kScheduledMig;
+}
+
 struct MigNode {
   int64_t cpu_left = 0;
   int64_t memory_left = 0;
   std::vector<NodeGpu> gpus;
-  /// Static MIG: which of each GPU's instances a pod is using.
+  /// Static and scheduled MIG: which of each GPU's instances a pod is using.
   std::vector<std::vector<char>> busy;
+  /// Scheduled MIG: the layout each GPU switches to once its instances are all idle.
+  std::vector<std::optional<Layout>> pending;
   int free_slices = 0;
   uint32_t version = 0;
 };
@@ -63,7 +71,7 @@ class MigEngine {
       n.gpus.assign(spec.num_gpu, NodeGpu{options.model, {}});
       n.free_slices = spec.num_gpu * full_slices_;
       total_slices_ += n.free_slices;
-      if (options.mode == MigMode::kStaticMig) {
+      if (FixedLayouts(options.mode)) {
         // The GPU's fixed layout: all its instances exist from the start, idle.
         n.free_slices = 0;
         n.busy.resize(spec.num_gpu);
@@ -91,7 +99,7 @@ class MigEngine {
 
   bool Place(const PodSpec& pod, const Need& need, Held* out) {
     if (need.count > 0 && need.profile == nullptr) return false;
-    if (options_.mode == MigMode::kStaticMig) return PlaceStatic(pod, need, out);
+    if (FixedLayouts(options_.mode)) return PlaceStatic(pod, need, out);
     int needed_slices = need.count > 0 ? need.count * need.profile->slices : 0;
     size_t best = nodes_.size();
     int best_left = 0;
@@ -169,11 +177,12 @@ class MigEngine {
     for (const auto& [gpu, placed] : held.instances) {
       auto& list = n.gpus[gpu].instances;
       held_slices_ -= placed.profile->slices;
-      if (options_.mode == MigMode::kStaticMig) {
+      if (FixedLayouts(options_.mode)) {
         for (size_t k = 0; k < list.size(); ++k) {
           if (list[k].placement.start == placed.placement.start) n.busy[gpu][k] = 0;
         }
         n.free_slices += placed.profile->slices;
+        TrySwitch(n, gpu);
         continue;
       }
       auto it = std::find_if(list.begin(), list.end(), [&](const PlacedProfile& p) {
@@ -186,13 +195,26 @@ class MigEngine {
     ++n.version;
   }
 
+  // Scheduled MIG: every GPU is to take `layouts[its global index]`; a GPU whose instances are
+  // all idle switches now, the others as soon as their last pod leaves.
+  void ApplyLayouts(const std::vector<Layout>& layouts) {
+    size_t global = 0;
+    for (MigNode& n : nodes_) {
+      n.pending.resize(n.gpus.size());
+      for (size_t g = 0; g < n.gpus.size(); ++g, ++global) {
+        n.pending[g] = global < layouts.size() ? layouts[global] : Layout{};
+        TrySwitch(n, g);
+      }
+    }
+  }
+
   MigSample Snapshot(double arrived_milli, double placed_milli, int64_t failed) const {
     MigSample s;
     double capacity = static_cast<double>(total_gpus_) * kMilliPerGpu;
     int64_t busy_gpus = 0;
     for (const MigNode& n : nodes_) {
       for (size_t g = 0; g < n.gpus.size(); ++g) {
-        if (options_.mode == MigMode::kStaticMig) {
+        if (FixedLayouts(options_.mode)) {
           busy_gpus += std::find(n.busy[g].begin(), n.busy[g].end(), 1) != n.busy[g].end();
         } else {
           busy_gpus += !n.gpus[g].instances.empty();
@@ -232,6 +254,22 @@ class MigEngine {
       }
     }
     return c.gpus >= need.count;
+  }
+
+  // Switches GPU `g` of `n` to its pending layout if none of its instances is in use: the idle
+  // instances are destroyed and the new ones created (counted as reconfigurations).
+  void TrySwitch(MigNode& n, size_t g) {
+    if (n.pending.size() <= g || !n.pending[g]) return;
+    if (std::find(n.busy[g].begin(), n.busy[g].end(), 1) != n.busy[g].end()) return;
+    Layout& now = n.gpus[g].instances;
+    for (const PlacedProfile& p : now) n.free_slices -= p.profile->slices;
+    gis_destroyed_ += static_cast<int64_t>(now.size());
+    now = std::move(*n.pending[g]);
+    n.pending[g].reset();
+    gis_created_ += static_cast<int64_t>(now.size());
+    for (const PlacedProfile& p : now) n.free_slices += p.profile->slices;
+    n.busy[g].assign(now.size(), 0);
+    ++n.version;
   }
 
   // Static MIG: the idle instances a pod would take on a node (cached until the node changes).
@@ -329,9 +367,21 @@ MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodS
     }
     return true;
   };
+  size_t next_change = 0;
   while (!events.empty()) {
     auto [time, departure, i] = events.Pop();
     ++result.events;
+    while (options.mode == MigMode::kScheduledMig && next_change < options.layout_changes.size() &&
+           options.layout_changes[next_change].time <= time) {
+      // A scheduled change of layout; waiting pods may fit the new instances.
+      engine.ApplyLayouts(options.layout_changes[next_change].layouts);
+      ++next_change;
+      std::vector<size_t> still;
+      for (size_t w : waiting) {
+        if (!start(w, time)) still.push_back(w);
+      }
+      waiting.swap(still);
+    }
     while (options.sample_interval > 0 && time >= next_interval) {
       // The cluster as it was at next_interval: nothing has happened since the last event.
       result.timeline.push_back(engine.Snapshot(arrived_milli, placed_milli, failed));

@@ -14,6 +14,9 @@
 //   kStaticMig   every GPU keeps a fixed layout (MigOptions::static_layouts, e.g. from
 //                PlanStaticLayouts); a pod takes the smallest idle instance with at least its
 //                profile's slices and memory; nothing is ever reconfigured.
+//   kScheduledMig static MIG whose layouts change at given times (a day/night schedule): at a
+//                change each GPU whose instances are all idle is reconfigured at once, the others
+//                when their last pod leaves (running instances are never touched).
 // Node choice in both: among the nodes with the pod's CPU, memory and room for its instances, the
 // one left with the fewest free compute slices (best fit), the first in list order on ties.
 // Reconfiguration cost: per GI created and destroyed, the driver's median times of
@@ -32,7 +35,7 @@
 
 namespace migkit::sim {
 
-enum class MigMode { kWholeGpu, kDynamicMig, kStaticMig };
+enum class MigMode { kWholeGpu, kDynamicMig, kStaticMig, kScheduledMig };
 
 struct MigOptions {
   MigMode mode = MigMode::kDynamicMig;
@@ -46,8 +49,15 @@ struct MigOptions {
   bool queue = false;
   /// Seconds between the samples of MigResult::timeline; 0 for none.
   double sample_interval = 0;
-  /// kStaticMig: one layout per GPU, in node order then GPU order (missing: no instances).
+  /// kStaticMig (and kScheduledMig's layouts at time 0): one layout per GPU, in node order then
+  /// GPU order (missing: no instances).
   std::vector<Layout> static_layouts;
+  /// kScheduledMig: layout changes in time order, each one layout per GPU as static_layouts.
+  struct LayoutChange {
+    double time = 0;
+    std::vector<Layout> layouts;
+  };
+  std::vector<LayoutChange> layout_changes;
   /// Driver time per GI created and destroyed, seconds (scheduling.md §3.4 medians).
   double create_seconds = 0.1;
   double destroy_seconds = 0.15;

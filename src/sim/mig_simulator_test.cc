@@ -136,5 +136,30 @@ TEST(SimulateMig, StaticLayoutsFromThePlanner) {
   EXPECT_EQ(SimulateMig(node, pods, options).node_of_pod, (std::vector<int>{-1, 0, 0, 0, 0, 0}));
 }
 
+TEST(SimulateMig, ScheduledLayoutsSwitchWhenTheGpuIsIdle) {
+  // One H100: 7g.80gb at first, seven 1g.10gb from t=10. A 1g share at t=0 takes the 7g (the only
+  // instance) until t=20, so the switch waits until then; a second share arriving at t=5 waits
+  // and starts at t=20 on a new 1g instance. Reconfiguration: 1 GI destroyed, 7 created.
+  std::vector<NodeSpec> node = {{"n", 64000, 262144, 1, "T4"}};
+  std::vector<PodSpec> pods = {Pod(1000, 1, 100, 0, 20), Pod(1000, 1, 100, 5, 20)};
+  const GpuModel& h100 = H100();
+  const GiProfile* full = h100.FullProfile();
+  const GiProfile* small = h100.FindProfileByName("1g.10gb");
+  Layout sevens;
+  for (int start = 0; start < 7; ++start) sevens.push_back({small, Placement{start, 1}});
+  MigOptions options;
+  options.model = &h100;
+  options.mode = MigMode::kScheduledMig;
+  options.departures = true;
+  options.queue = true;
+  options.static_layouts = {{{full, PossiblePlacements(*full).front()}}};
+  options.layout_changes = {{10, {sevens}}};
+  MigResult r = SimulateMig(node, pods, options);
+  EXPECT_EQ(r.start_of_pod, (std::vector<double>{0, 20}));
+  EXPECT_EQ(r.gis_destroyed, 1);
+  EXPECT_EQ(r.gis_created, 7);
+  EXPECT_DOUBLE_EQ(r.driver_seconds, 7 * 0.1 + 0.15);
+}
+
 }  // namespace
 }  // namespace migkit::sim

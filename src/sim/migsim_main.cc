@@ -10,12 +10,16 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <map>
 #include <new>
 #include <string>
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "config/builtin.h"
 #include "env/env.h"
+#include "plan/fleet.h"
+#include "schedule/schedule.h"
 #include "sim/diurnal.h"
 #include "sim/mig_simulator.h"
 #include "sim/policies.h"
@@ -296,6 +300,7 @@ int RunMig(const MigArgs& args) {
 
 struct DiurnalArgs {
   std::string config;
+  std::string schedule;
   std::string model = "H100-SXM5-80GB";
   std::string csv_file;
   bool json = false;
@@ -309,7 +314,50 @@ double Quantile(std::vector<double> values, double q) {
   return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
 }
 
-// The diurnal study: the scenario's pods queue for whole GPUs or dynamic MIG instances.
+// Sim time 0 of the diurnal study is this instant (Monday 2026-01-05 00:00 UTC), so that a
+// schedule's weekday windows and time zone mean what they say.
+constexpr int64_t kDiurnalEpoch = 1767571200;
+
+// Scheduled MIG for the diurnal study: the schedule's layouts per GPU at time 0 and at every
+// change during the run. Configs come from the schedule's config-file, or the built-in ones.
+int ScheduledLayouts(const std::string& schedule_path, const GpuModel& model,
+                     const DiurnalScenario& scenario, MigOptions* options) {
+  std::string text;
+  Status read = Env::Default()->ReadFile(schedule_path, &text);
+  if (!read.ok()) return Fail(kEnvironment, read.message());
+  StatusOr<Schedule> schedule = ParseSchedule(text, schedule_path, Env::Default());
+  if (!schedule.ok()) return Fail(kEnvironment, schedule.status().message());
+  std::string configs_source = "built-in configs";
+  std::string configs(BuiltinMigConfigText());
+  if (!schedule->config_file.empty()) {
+    configs_source = ConfigFilePath(*schedule, schedule_path);
+    read = Env::Default()->ReadFile(configs_source, &configs);
+    if (!read.ok()) return Fail(kEnvironment, read.message());
+  }
+  // Every node has the same GPUs, so one node's layouts serve them all.
+  std::map<std::string, std::vector<Layout>> layouts_of;
+  for (const std::string& name : schedule->ConfigNames()) {
+    Fleet node;
+    for (int g = 0; g < scenario.gpus_per_node; ++g) node.gpus.push_back({g, &model, {}});
+    Status set = SetCurrentFromMigPartedConfig(configs, configs_source, name, &node);
+    if (!set.ok())
+      return Fail(kEnvironment, schedule_path + ": config '" + name + "': " + set.message());
+    std::vector<Layout>& all = layouts_of[name];
+    for (int n = 0; n < scenario.nodes; ++n) {
+      for (const FleetGpu& g : node.gpus) all.push_back(g.current);
+    }
+  }
+  options->static_layouts = layouts_of[schedule->ConfigAt(kDiurnalEpoch)];
+  // Changes until long after the last arrival: queued pods may run for days (400 at most, the
+  // schedule's own horizon).
+  for (const ScheduleTransition& t : schedule->NextTransitions(kDiurnalEpoch, 100000)) {
+    options->layout_changes.push_back(
+        {static_cast<double>(t.at - kDiurnalEpoch), layouts_of[t.config]});
+  }
+  return kOk;
+}
+
+// The diurnal study: the scenario's pods queue for whole GPUs or MIG instances.
 int RunDiurnal(const DiurnalArgs& args) {
   const GpuModel* model = Catalog::BuiltIn().Find(args.model);
   if (model == nullptr || model->FullProfile() == nullptr) {
@@ -328,17 +376,23 @@ int RunDiurnal(const DiurnalArgs& args) {
     MigMode mode;
     bool capacity_preserving;
   };
-  const std::vector<Mode> modes = {
-      {"whole GPU per pod", MigMode::kWholeGpu, true},
-      {"dynamic MIG, first fit", MigMode::kDynamicMig, false},
-      {"dynamic MIG, capacity-preserving", MigMode::kDynamicMig, true}};
+  std::vector<Mode> modes = {{"whole GPU per pod", MigMode::kWholeGpu, true},
+                             {"dynamic MIG, first fit", MigMode::kDynamicMig, false},
+                             {"dynamic MIG, capacity-preserving", MigMode::kDynamicMig, true}};
+  MigOptions scheduled;
+  if (!args.schedule.empty()) {
+    if (int code = ScheduledLayouts(args.schedule, *model, *scenario, &scheduled); code != kOk) {
+      return code;
+    }
+    modes.push_back({"scheduled MIG", MigMode::kScheduledMig, true});
+  }
   nlohmann::json out = {{"config", args.config},
                         {"model", model->id},
                         {"pods", pods.size()},
                         {"modes", nlohmann::json::array()}};
   std::string csv = "mode,hour,gpus_in_use_pct,capacity_held_pct,requested_pct\n";
   for (const Mode& m : modes) {
-    MigOptions options;
+    MigOptions options = m.mode == MigMode::kScheduledMig ? scheduled : MigOptions{};
     options.model = model;
     options.mode = m.mode;
     options.capacity_preserving = m.capacity_preserving;
@@ -472,6 +526,9 @@ int Main(int argc, char** argv) {
       ->required();
   diurnal_cmd->add_option("--model", diurnal.model, "Catalog GPU model of every GPU")
       ->capture_default_str();
+  diurnal_cmd->add_option("--schedule", diurnal.schedule,
+                          "Also run scheduled MIG: layouts by time of day from a schedule file as "
+                          "migctl schedule reads it (time 0 = Monday 2026-01-05 00:00 UTC)");
   diurnal_cmd->add_option("--csv", diurnal.csv_file, "Write GPUs busy per hour as CSV");
   diurnal_cmd->add_flag("--json", diurnal.json, "Print JSON instead of text");
   try {

@@ -87,6 +87,19 @@ with tempfile.TemporaryDirectory() as d:
         modes = json.loads(out)["modes"]
         check("diurnal modes", len(modes) == 3 and
               all(m["classes"]["inference"]["never_started"] == 0 for m in modes), out)
+    # Scheduled MIG from a schedule file with the built-in configs: a fourth mode.
+    sched = os.path.join(d, "sched.yaml")
+    with open(sched, "w") as f:
+        f.write("version: v1\ntime-zone: UTC\ndefault: all-7g.80gb\nwindows:\n"
+                "  - {days: daily, from: \"08:00\", to: \"20:00\", config: all-1g.10gb}\n")
+    code, out, err = run("diurnal", "--config", scenario, "--schedule", sched, "--json")
+    check("diurnal schedule", code == 0 and
+          [m["mode"] for m in json.loads(out or "{}").get("modes", [])][-1:] == ["scheduled MIG"],
+          err + out)
+    with open(sched, "w") as f:
+        f.write("version: v1\ntime-zone: UTC\ndefault: all-9g.90gb\n")
+    code, out, err = run("diurnal", "--config", scenario, "--schedule", sched)
+    check("diurnal bad schedule", code == 3 and "all-9g.90gb" in err, err)
     with open(scenario, "w") as f:
         f.write("days: 0\ncluster: {nodes: 1}\nclasses: [{arrivals_per_hour: 1}]\n")
     code, out, err = run("diurnal", "--config", scenario)
