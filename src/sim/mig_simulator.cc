@@ -367,6 +367,15 @@ MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodS
     }
     return true;
   };
+  // Room freed or new instances: start waiting pods in arrival order, any that fits
+  // (backfilling).
+  auto retry_waiting = [&](double now) {
+    std::vector<size_t> still;
+    for (size_t w : waiting) {
+      if (!start(w, now)) still.push_back(w);
+    }
+    waiting.swap(still);
+  };
   size_t next_change = 0;
   while (!events.empty()) {
     auto [time, departure, i] = events.Pop();
@@ -376,11 +385,7 @@ MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodS
       // A scheduled change of layout; waiting pods may fit the new instances.
       engine.ApplyLayouts(options.layout_changes[next_change].layouts);
       ++next_change;
-      std::vector<size_t> still;
-      for (size_t w : waiting) {
-        if (!start(w, time)) still.push_back(w);
-      }
-      waiting.swap(still);
+      retry_waiting(time);
     }
     while (options.sample_interval > 0 && time >= next_interval) {
       // The cluster as it was at next_interval: nothing has happened since the last event.
@@ -393,12 +398,7 @@ MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodS
     if (departure) {
       engine.Remove(pod, held[i]);
       placed_milli -= static_cast<double>(pod.GpuMilliTotal());
-      // Room freed: start waiting pods in arrival order, any that fits (backfilling).
-      std::vector<size_t> still;
-      for (size_t w : waiting) {
-        if (!start(w, time)) still.push_back(w);
-      }
-      waiting.swap(still);
+      retry_waiting(time);
       continue;
     }
     arrived_milli += static_cast<double>(pod.GpuMilliTotal());
