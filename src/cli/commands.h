@@ -73,6 +73,9 @@ Handler ConfigureSchedule(CLI::App* app, Context* ctx);
 // commands_plan.cc: fleet layout planning for a workload demand (src/plan).
 Handler ConfigurePlan(CLI::App* app, Context* ctx);
 
+// commands_slurm.cc: Slurm GRES configuration for the node's MIG devices (src/slurm).
+Handler ConfigureSlurm(CLI::App* app, Context* ctx);
+
 }  // namespace migkit::cli
 
 #endif  // MIGKIT_CLI_COMMANDS_H_
