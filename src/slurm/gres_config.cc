@@ -53,7 +53,7 @@ nlohmann::json GresConfigJson(const GresConfig& config, const std::vector<GresDe
   j["types"] = types;
   nlohmann::json list = nlohmann::json::array();
   for (const GresDevice& d : devices) {
-    nlohmann::json e = {{"gpu", d.gpu_index},   {"mig", d.mig},     {"type", d.type},
+    nlohmann::json e = {{"gpu", d.gpu_index},       {"mig", d.mig},       {"type", d.type},
                         {"nvml_name", d.nvml_name}, {"slices", d.slices}, {"uuid", d.uuid},
                         {"files", d.files}};
     if (d.mig) {

@@ -38,9 +38,9 @@ TEST(GresInventory, TypesFilesAndUuidsAsSlurmdReportsThem) {
   // slurmd -G: GI 2 -> caps 21/22, GI 3 -> 30/31, GI 9 -> 84/85, GI 10 -> 93/94 (§1.3).
   EXPECT_EQ(devices[0].type, "a100_3g.20gb");
   EXPECT_EQ(devices[0].gi_id, 2);
-  EXPECT_EQ(devices[0].files, (std::vector<std::string>{"/dev/nvidia0",
-                                                        "/dev/nvidia-caps/nvidia-cap21",
-                                                        "/dev/nvidia-caps/nvidia-cap22"}));
+  EXPECT_EQ(devices[0].files,
+            (std::vector<std::string>{"/dev/nvidia0", "/dev/nvidia-caps/nvidia-cap21",
+                                      "/dev/nvidia-caps/nvidia-cap22"}));
   EXPECT_EQ(devices[1].type, "a100_2g.10gb");
   EXPECT_EQ(devices[1].files[1], "/dev/nvidia-caps/nvidia-cap30");
   EXPECT_EQ(devices[2].type, "a100_1g.5gb");
@@ -54,8 +54,10 @@ TEST(GresConfig, NodeGresBillingAndTresInSlices) {
   const GresConfig c = RenderGresConfig(devices, GresConfMode::kAutoDetectNvml, "");
   // sinfo on the live node: gpu:a100_3g.20gb:1(S:0),gpu:a100_2g.10gb:1(S:0),gpu:a100_1g.5gb:2(S:0)
   EXPECT_EQ(c.node_gres, "gpu:a100_3g.20gb:1,gpu:a100_2g.10gb:1,gpu:a100_1g.5gb:2");
-  EXPECT_EQ(c.billing_weights, "GRES/gpu:a100_3g.20gb=3,GRES/gpu:a100_2g.10gb=2,GRES/gpu:a100_1g.5gb=1");
-  EXPECT_EQ(c.accounting_tres, "gres/gpu,gres/gpu:a100_3g.20gb,gres/gpu:a100_2g.10gb,gres/gpu:a100_1g.5gb");
+  EXPECT_EQ(c.billing_weights,
+            "GRES/gpu:a100_3g.20gb=3,GRES/gpu:a100_2g.10gb=2,GRES/gpu:a100_1g.5gb=1");
+  EXPECT_EQ(c.accounting_tres,
+            "gres/gpu,gres/gpu:a100_3g.20gb,gres/gpu:a100_2g.10gb,gres/gpu:a100_1g.5gb");
   EXPECT_EQ(c.gres_conf,
             "# Written by migctl slurm gres for the node's current MIG layout.\nAutoDetect=nvml\n");
 }

@@ -78,10 +78,9 @@ std::vector<GresTypeCount> CountByType(const std::vector<GresDevice>& devices) {
   }
   std::vector<GresTypeCount> counts;
   for (auto& [type, c] : by_type) counts.push_back(c);
-  std::stable_sort(counts.begin(), counts.end(),
-                   [](const GresTypeCount& a, const GresTypeCount& b) {
-                     return a.slices > b.slices;
-                   });
+  std::stable_sort(
+      counts.begin(), counts.end(),
+      [](const GresTypeCount& a, const GresTypeCount& b) { return a.slices > b.slices; });
   return counts;
 }
 

@@ -31,9 +31,7 @@ std::string NvmlMigProfileName(std::string_view product_name, int gi_slices,
                              std::to_string(gb) + "gb");
 }
 
-std::string NvmlGpuName(std::string_view product_name) {
-  return UnderscorifyToLower(product_name);
-}
+std::string NvmlGpuName(std::string_view product_name) { return UnderscorifyToLower(product_name); }
 
 std::string GresTypeFor(std::string_view nvml_name) {
   constexpr std::string_view kVendor = "nvidia_";

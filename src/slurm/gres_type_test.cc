@@ -26,8 +26,7 @@ TEST(GresType, HalfRoundsAwayFromZeroLikeRoundl) {
 
 TEST(GresType, NameWithoutDashKeepsEveryWord) {
   // "NVIDIA H100 80GB HBM3" has no '-': the plugin keeps the whole name.
-  EXPECT_EQ(NvmlMigProfileName("NVIDIA H100 80GB HBM3", 1, 9984),
-            "nvidia_h100_80gb_hbm3_1g.10gb");
+  EXPECT_EQ(NvmlMigProfileName("NVIDIA H100 80GB HBM3", 1, 9984), "nvidia_h100_80gb_hbm3_1g.10gb");
   EXPECT_EQ(GresTypeFor("nvidia_h100_80gb_hbm3_1g.10gb"), "h100_80gb_hbm3_1g.10gb");
 }
 

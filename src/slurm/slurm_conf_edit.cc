@@ -57,10 +57,9 @@ StatusOr<std::string> ReplaceNodeGres(const std::string& text, const std::string
       const bool ours = names == node;
       if (!ours && names.find_first_of(",[") != std::string_view::npos &&
           names.find(node) != std::string_view::npos) {
-        return Status::InvalidArgument(where + "NodeName=" + std::string(names) +
-                                       " may describe several nodes including '" + node +
-                                       "'; give " + node +
-                                       " a line of its own so its Gres= can change alone");
+        return Status::InvalidArgument(
+            where + "NodeName=" + std::string(names) + " may describe several nodes including '" +
+            node + "'; give " + node + " a line of its own so its Gres= can change alone");
       }
       if (ours) {
         if (found_line != 0) {
@@ -92,8 +91,8 @@ StatusOr<std::string> ReplaceNodeGres(const std::string& text, const std::string
     start = end + 1;
   }
   if (!result) {
-    return Status::NotFound(path + ": no line 'NodeName=" + node +
-                            " ...' describes node '" + node + "'; add one, or name the node with "
+    return Status::NotFound(path + ": no line 'NodeName=" + node + " ...' describes node '" + node +
+                            "'; add one, or name the node with "
                             "--node as slurm.conf does");
   }
   return *result;

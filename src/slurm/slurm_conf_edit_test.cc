@@ -16,8 +16,7 @@ constexpr char kConf[] =
     "PartitionName=debug Nodes=ALL Default=YES\n";
 
 TEST(SlurmConfEdit, ReplacesOnlyTheNodesGresValue) {
-  StatusOr<std::string> out =
-      ReplaceNodeGres(kConf, "slurm.conf", "vm", "gpu:a100_1g.5gb:7");
+  StatusOr<std::string> out = ReplaceNodeGres(kConf, "slurm.conf", "vm", "gpu:a100_1g.5gb:7");
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(*out,
             "ClusterName=migkit\n"

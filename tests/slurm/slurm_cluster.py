@@ -54,12 +54,14 @@ class Cluster:
         self.gres_conf = os.path.join(self.conf_dir, "gres.conf")
         self.munge_socket = os.path.join(root, "munge", "munge.socket")
         self.procs = {}
+        self.started = set()
         self.ctld_port = free_port()
         self.slurmd_port = free_port()
         for d in ["etc", "munge", "state", "spool", "log", "devroot"]:
             os.makedirs(os.path.join(root, d), exist_ok=True)
         os.chmod(root, 0o755)
         os.chmod(os.path.join(root, "munge"), 0o700)
+        self.write_daemon_script()
 
     # --- files -------------------------------------------------------------------------------
     def slurm_conf_text(self, gres):
@@ -130,71 +132,120 @@ PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
         self.wait_for(lambda: os.path.exists(self.munge_socket), 10, "munged's socket",
                       f"{m}/munged.stderr")
 
-    def start_slurmctld(self):
-        self.procs["slurmctld"] = self._popen(["slurmctld", "-D", "-i", "-f", self.conf],
-                                              "slurmctld")
-        self.wait_for(lambda: self.run(["scontrol", "ping"], check=False).stdout.find("UP") >= 0,
-                      20, "slurmctld to answer scontrol ping", self.log("slurmctld"))
-
-    def slurmd_command(self, args):
-        """`args` run inside slurmd's mount namespace: emulated /dev and /proc/driver."""
-        dev = os.path.join(self.root, "devroot")
-        nsdev = os.path.join(self.root, "nsdev")
+    def write_daemon_script(self):
+        """T/daemon.sh start|stop|restart slurmctld|slurmd: how the test, and `migctl slurm
+        apply --restart-cmd 'T/daemon.sh restart'`, start and stop the Slurm daemons. They run
+        daemonized with pid files; every wait is bounded."""
+        r = self.root
+        dev = os.path.join(r, "devroot")
+        nsdev = os.path.join(r, "nsdev")
         os.makedirs(nsdev, exist_ok=True)
-        script = (
-            "set -e\n"
-            "mount --make-rprivate /\n"
-            f"mount -t tmpfs tmpfs {nsdev}\n"
-            f"cp -a /dev/. {nsdev}/ 2>/dev/null || true\n"
-            f"cp -a {dev}/dev/. {nsdev}/\n"
-            # Slurm drops GRES files that are not device nodes ("is not a valid character or
-            # block device"): turn the emulator's empty files into character devices, with the
-            # NVIDIA driver's major 195 for the GPUs (nvidiactl is 195:255) and an unused major
-            # for the capabilities. Nothing can be opened through them: Slurm only stats them.
-            f"for f in $(find {nsdev} -maxdepth 2 -type f -name 'nvidia*'); do\n"
-            "  case $f in *nvidiactl) minor=255 ;; *) minor=${f##*[!0-9]} ;; esac\n"
-            "  case $f in *nvidia-caps/*) major=511 ;; *) major=195 ;; esac\n"
-            "  rm -f $f; mknod -m 666 $f c $major $minor\n"
-            "done\n"
-            f"mount --rbind {nsdev} /dev\n"
-            f"mount --bind {dev}/proc/driver /proc/driver\n"
-            'exec "$@"\n')
-        return ["unshare", "--mount", "--", "sh", "-c", script, "sh"] + args
+        # slurmd's mount namespace: a tmpfs copy of /dev plus the emulator's device files, and
+        # the emulator's mig-minors over /proc/driver. Slurm drops GRES files that are not
+        # device nodes ("is not a valid character or block device"), so the emulator's empty
+        # files become character devices: the NVIDIA driver's major 195 for the GPUs
+        # (nvidiactl is 195:255) and an unused major for the capabilities. Nothing can be
+        # opened through them: Slurm only stats them.
+        ns = ("set -e; mount --make-rprivate /; "
+              f"mount -t tmpfs tmpfs {nsdev}; cp -a /dev/. {nsdev}/ 2>/dev/null || true; "
+              f"cp -a {dev}/dev/. {nsdev}/; "
+              f"for f in $(find {nsdev} -maxdepth 2 -type f -name \"nvidia*\"); do "
+              "case $f in *nvidiactl) minor=255 ;; *) minor=${f##*[!0-9]} ;; esac; "
+              "case $f in *nvidia-caps/*) major=511 ;; *) major=195 ;; esac; "
+              "rm -f $f; mknod -m 666 $f c $major $minor; done; "
+              f"mount --rbind {nsdev} /dev; mount --bind {dev}/proc/driver /proc/driver; "
+              'exec "$@"')
+        self.ns_script = ns
+        env = " ".join(f"{k}={v}" for k, v in sorted(self.env.items()))
+        script = f"""#!/bin/sh
+# tests/slurm: start, stop or restart one daemon of the one-machine cluster in {r}.
+set -u
+action=$1
+name=$2
+export SLURM_CONF={self.conf} {env}
+pidfile={r}/$name.pid
+
+stop() {{
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  kill -TERM "$pid" 2>/dev/null || {{ rm -f "$pidfile"; return 0; }}
+  i=0
+  while kill -0 "$pid" 2>/dev/null; do
+    i=$((i + 1))
+    if [ $i -eq 100 ]; then kill -KILL "$pid" 2>/dev/null; fi
+    if [ $i -gt 150 ]; then echo "$name ($pid) does not stop" >&2; exit 1; fi
+    sleep 0.1
+  done
+  rm -f "$pidfile"
+}}
+
+start() {{
+  case $name in
+    slurmctld)
+      slurmctld -i -f {self.conf} >>{r}/log/slurmctld.stderr 2>&1 </dev/null ;;
+    slurmd)
+      {self.migctl} emulator device-files --root {dev} >/dev/null
+      LD_LIBRARY_PATH={self.nvml_dir} unshare --mount -- sh -c '{ns}' sh \
+        slurmd -N {NODE} -f {self.conf} >>{r}/log/slurmd.stderr 2>&1 </dev/null ;;
+    *) echo "unknown daemon $name" >&2; exit 2 ;;
+  esac
+  i=0
+  until [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; do
+    i=$((i + 1))
+    if [ $i -gt 150 ]; then echo "$name did not start" >&2; exit 1; fi
+    sleep 0.1
+  done
+  if [ "$name" = slurmctld ]; then
+    until scontrol ping 2>/dev/null | grep -q UP; do
+      i=$((i + 1))
+      if [ $i -gt 200 ]; then echo "slurmctld does not answer" >&2; exit 1; fi
+      sleep 0.1
+    done
+  fi
+}}
+
+case $action in
+  start) start ;;
+  stop) stop ;;
+  restart) stop; start ;;
+  *) echo "usage: $0 start|stop|restart slurmctld|slurmd" >&2; exit 2 ;;
+esac
+"""
+        self.daemon_script = os.path.join(r, "daemon.sh")
+        self.write(self.daemon_script, script)
+        os.chmod(self.daemon_script, 0o755)
+
+    def daemon(self, action, name, timeout=40):
+        self.run([self.daemon_script, action, name], timeout=timeout)
+        if action == "start":
+            self.started.add(name)
+
+    def start_slurmctld(self):
+        self.daemon("start", "slurmctld")
+
+    def start_slurmd(self):
+        self.daemon("start", "slurmd")
 
     def refresh_device_files(self):
         self.run([self.migctl, "emulator", "device-files", "--root",
                   os.path.join(self.root, "devroot")])
 
-    def slurmd_env(self):
-        return {"LD_LIBRARY_PATH": self.nvml_dir}
-
-    def start_slurmd(self):
-        self.refresh_device_files()
-        self.procs["slurmd"] = self._popen(
-            self.slurmd_command(["slurmd", "-D", "-N", NODE, "-f", self.conf]), "slurmd",
-            env=self.slurmd_env())
-
     def slurmd_gres_report(self):
-        """`slurmd -G`: the GRES slurmd detects, printed and exit."""
+        """`slurmd -G` in slurmd's namespace: the GRES slurmd detects, printed; then it exits."""
         self.refresh_device_files()
-        p = self.run(self.slurmd_command(["slurmd", "-G", "-N", NODE, "-f", self.conf]),
-                     env=self.slurmd_env(), check=False)
+        p = self.run(["unshare", "--mount", "--", "sh", "-c", self.ns_script, "sh", "slurmd", "-G", "-N",
+                      NODE, "-f", self.conf], env={"LD_LIBRARY_PATH": self.nvml_dir},
+                     check=False)
         return p.stdout + p.stderr
-
-    def _popen(self, args, name, env=None):
-        e = dict(os.environ)
-        e.update(self.env)
-        e["SLURM_CONF"] = self.conf
-        if env:
-            e.update(env)
-        return subprocess.Popen(args, env=e, stdout=subprocess.DEVNULL,
-                                stderr=open(os.path.join(self.root, "log", name + ".stderr"), "a"),
-                                start_new_session=True)
 
     def log(self, name):
         return os.path.join(self.root, "log", name + ".log")
 
     def stop(self, name, timeout=10):
+        if name in ("slurmctld", "slurmd"):
+            if name in self.started:
+                self.daemon("stop", name)
+            return
         p = self.procs.pop(name, None)
         if p is None or p.poll() is not None:
             return

@@ -106,16 +106,20 @@ def scenario_pending(c):
     c.wait_for(lambda: c.run(["squeue", "-h"]).stdout.strip() == "", 20, "the queue to empty")
 
 
-def scenario_static(c):
+def reconfigure(c, mode):
     c.stop("slurmd")
     c.stop("slurmctld")
-    configure(c, "static")
-    with open(c.gres_conf) as f:
-        text = f.read()
-    expect("AutoDetect=off" in text, f"static gres.conf:\n{text}")
+    configure(c, mode)
     c.start_slurmctld()
     c.start_slurmd()
     c.wait_node_state(["IDLE"])
+
+
+def scenario_static(c):
+    reconfigure(c, "static")
+    with open(c.gres_conf) as f:
+        text = f.read()
+    expect("AutoDetect=off" in text, f"static gres.conf:\n{text}")
     # The same GRES; no socket affinity "(S:0)", since without NVML no gres.conf line has Cores=.
     sinfo = c.run(["sinfo", "-h", "-N", "-o", "%G"]).stdout.strip()
     want = SINFO_GRES.replace("(S:0)", "")
@@ -125,6 +129,95 @@ def scenario_static(c):
     expect(env.get("CUDA_VISIBLE_DEVICES") == "0" and env.get("SLURM_STEP_GPUS") == "0",
            f"static: CUDA_VISIBLE_DEVICES={env.get('CUDA_VISIBLE_DEVICES')!r} "
            f"SLURM_STEP_GPUS={env.get('SLURM_STEP_GPUS')!r}")
+
+
+MIG_CONFIGS = """version: v1
+mig-configs:
+  same-count:
+    - devices: all
+      mig-enabled: true
+      mig-devices: {"3g.20gb": 1, "1g.10gb": 1, "1g.5gb": 2}
+  five:
+    - devices: all
+      mig-enabled: true
+      mig-devices: {"3g.20gb": 1, "1g.5gb": 4}
+"""
+
+
+def job_state(c, job):
+    return c.run(["squeue", "-h", "-j", job, "-o", "%T"]).stdout.strip()
+
+
+def slurm_apply(c, config, *extra, env=None):
+    return c.run([c.migctl, "slurm", "apply", "-f", os.path.join(c.root, "mig.yaml"), "-c", config,
+                  "--node", NODE, "--slurm-conf", c.conf,
+                  "--restart-cmd", c.daemon_script + " restart", *extra],
+                 check=False, timeout=120, env=env)
+
+
+def scenario_apply(c, uuids):
+    reconfigure(c, "nvml")
+    c.write(os.path.join(c.root, "mig.yaml"), MIG_CONFIGS)
+    with open(c.conf) as f:
+        conf_before = f.read()
+    # A job on the 3g.20gb (GRES index 0), which every target keeps.
+    job = c.run(["sbatch", "--parsable", "--gres=gpu:a100_3g.20gb:1", "-o", "job-%j.out",
+                 "--wrap", "echo CVD=$CUDA_VISIBLE_DEVICES; sleep 300"]).stdout.strip()
+    out = os.path.join(c.root, f"job-{job}.out")
+    c.wait_for(lambda: os.path.exists(out) and "CVD=" in open(out).read(), 20, f"job {job}")
+    expect(open(out).read().strip() == "CVD=" + uuids["3g.20gb"][0],
+           f"job {job} got {open(out).read()!r}")
+
+    # Same GRES count, the 3g.20gb keeps index 0: the job keeps running through both restarts.
+    p = slurm_apply(c, "same-count", "--wait", "30s")
+    expect(p.returncode == 0, f"slurm apply same-count: rc {p.returncode}\n{p.stdout}{p.stderr}")
+    expect(job_state(c, job) == "RUNNING", f"job {job} after apply: {job_state(c, job)!r}")
+    now = mig_uuids(c)
+    expect(now["3g.20gb"] == uuids["3g.20gb"], f"3g.20gb UUID changed: {now}")
+    expect(c.node_field("State") == "MIXED", f"node after apply: {c.node_field('State')}")
+    want = "gpu:a100_3g.20gb:1(S:0),gpu:a100_1g.10gb:1(S:0),gpu:a100_1g.5gb:2(S:0)"
+    sinfo = c.run(["sinfo", "-h", "-N", "-o", "%G"]).stdout.strip()
+    expect(sinfo == want, f"sinfo after apply: {sinfo!r}, want {want!r}")
+    with open(c.conf) as f:
+        conf_after = f.read()
+    expect(conf_after == conf_before.replace(SINFO_GRES.replace("(S:0)", ""),
+                                             want.replace("(S:0)", "")),
+           "slurm.conf changed beyond the node's Gres=")
+    env = srun_env(c, "gpu:a100_1g.10gb:1")
+    expect(env.get("CUDA_VISIBLE_DEVICES") == now["1g.10gb"][0],
+           f"new type: CUDA_VISIBLE_DEVICES={env.get('CUDA_VISIBLE_DEVICES')!r}, "
+           f"want {now['1g.10gb']}")
+
+    # A new GPU count: Slurm 22.05 would kill the job, so apply waits for it, then gives up.
+    p = slurm_apply(c, "five", "--wait", "2s")
+    expect(p.returncode == 1 and f"job(s) {job} still hold" in p.stderr,
+           f"slurm apply five with a job: rc {p.returncode}\n{p.stderr}")
+    expect(job_state(c, job) == "RUNNING", f"job {job}: {job_state(c, job)!r}")
+    expect(mig_uuids(c) == now, "the layout changed although apply refused")
+    reason = c.run(["sinfo", "-h", "-N", "-o", "%E"]).stdout.strip()
+    expect(c.node_field("State") == "MIXED+DRAIN" and reason.startswith(
+        "migkit: apply five not done: job(s)"), f"node: {c.node_field('State')} {reason!r}")
+    c.run(["scancel", job])
+    c.wait_for(lambda: job_state(c, job) == "", 20, f"job {job} to end")
+
+    # A failing MIG step: layout, files and daemons back; the node stays drained, saying why.
+    p = slurm_apply(c, "five", env={"MIGKIT_FAULTS": "create-gi=insufficient_resources"})
+    expect(p.returncode == 1 and "rolled back" in p.stderr, f"fault: rc {p.returncode}\n{p.stderr}")
+    expect(mig_uuids(c) == now, f"layout after a failed apply: {mig_uuids(c)}")
+    with open(c.conf) as f:
+        expect(f.read() == conf_after, "slurm.conf changed by a failed apply")
+    reason = c.run(["sinfo", "-h", "-N", "-o", "%E"]).stdout.strip()
+    expect("IDLE+DRAIN" == c.node_field("State") and "layout rolled back" in reason,
+           f"node after the fault: {c.node_field('State')} {reason!r}")
+
+    # Without jobs the GPU count may change: four 1g.5gb now.
+    p = slurm_apply(c, "five")
+    expect(p.returncode == 0, f"slurm apply five: rc {p.returncode}\n{p.stdout}{p.stderr}")
+    expect(c.node_field("State") == "IDLE", f"node after apply five: {c.node_field('State')}")
+    env = srun_env(c, "gpu:a100_1g.5gb:4")
+    got = sorted(env.get("CUDA_VISIBLE_DEVICES", "").split(","))
+    expect(got == sorted(mig_uuids(c)["1g.5gb"]) and len(got) == 4,
+           f"four 1g.5gb: CUDA_VISIBLE_DEVICES={got}")
 
 
 def main():
@@ -151,20 +244,24 @@ def main():
         c.start_munge()
         for name, scenario in [("autodetect", lambda: scenario_autodetect(c, uuids)),
                                ("pending", lambda: scenario_pending(c)),
-                               ("static", lambda: scenario_static(c))]:
+                               ("static", lambda: scenario_static(c)),
+                               ("apply", lambda: scenario_apply(c, uuids))]:
             t = time.time()
             scenario()
             print(f"ok: {name} ({time.time() - t:.1f} s)")
         ok = True
-    except (Failure, Exception) as e:
+    except Failure as e:
         print(f"FAIL: {e}", file=sys.stderr)
-        for name in ["slurmctld", "slurmd"]:
+    except Exception:  # a bug in the test or a command that timed out: the whole story
+        import traceback
+        print("FAIL: " + traceback.format_exc(), file=sys.stderr)
+    finally:
+        for name in [] if ok else ["slurmctld", "slurmd"]:
             path = c.log(name)
             if os.path.exists(path):
                 with open(path) as f:
                     tail = "".join(f.readlines()[-15:])
                 print(f"--- last lines of {path}:\n{tail}", file=sys.stderr)
-    finally:
         c.stop_all()
     print(f"{checks} checks, {time.time() - started:.1f} s; files in {root}")
     if ok:
