@@ -15,8 +15,7 @@ namespace migkit::cli {
 /// Runs `argv` (argv[0] looked up in PATH) with stdout and stderr captured together, killing its
 /// process group after `timeout_micros`. kUnknown when it cannot start, exits non-zero or times
 /// out, with the command line and its output in the message.
-StatusOr<std::string> RunCommand(const std::vector<std::string>& argv,
-                                 std::int64_t timeout_micros);
+StatusOr<std::string> RunCommand(const std::vector<std::string>& argv, std::int64_t timeout_micros);
 
 class SlurmProcesses : public slurm::SlurmControl {
  public:

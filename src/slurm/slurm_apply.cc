@@ -71,9 +71,11 @@ class Flow {
   // Leaves the node drained with `reason`; a failure to do so is added to the result's message.
   void DrainWithReason(const std::string& reason) {
     Status s = slurm_->UpdateNode(o_.node, "DRAIN", reason);
-    if (!s.ok()) result_.status = Status(result_.status.code(), result_.status.message() +
-                                                                   "; and the node could not be "
-                                                                   "drained: " + s.message());
+    if (!s.ok())
+      result_.status = Status(result_.status.code(), result_.status.message() +
+                                                         "; and the node could not be "
+                                                         "drained: " +
+                                                         s.message());
   }
   Status WaitForJobs(const std::vector<bool>& survive);
   Status WriteFiles(const std::string& slurm_conf, const std::string& gres_conf);
@@ -108,11 +110,11 @@ Status Flow::WaitForJobs(const std::vector<bool>& survive) {
           ": they hold GPUs the change removes or renumbers");
     }
     if (env_->NowMicros() - start >= o_.wait_jobs_micros) {
-      return Status::Timeout("job(s) " + Join(blocking, ",") + " still hold GPUs of node " +
-                             o_.node + " that the change removes or renumbers (Slurm would kill "
-                             "them); waited " +
-                             std::to_string((env_->NowMicros() - start) / 1000000) +
-                             " s, see --wait");
+      return Status::Timeout(
+          "job(s) " + Join(blocking, ",") + " still hold GPUs of node " + o_.node +
+          " that the change removes or renumbers (Slurm would kill "
+          "them); waited " +
+          std::to_string((env_->NowMicros() - start) / 1000000) + " s, see --wait");
     }
     sleep_(o_.poll_micros);
   }
@@ -213,9 +215,9 @@ SlurmApplyResult Flow::RollBack(const std::vector<GpuInfo>& start, const Status&
     if (s.ok()) done += ", daemons";
   }
   if (!s.ok() && trouble.ok()) trouble = s;
-  result_.status = Status(why.code(), why.message() + "; rolled back: " + done +
-                                          (trouble.ok() ? "" : "; rollback trouble: " +
-                                                                    trouble.message()));
+  result_.status =
+      Status(why.code(), why.message() + "; rolled back: " + done +
+                             (trouble.ok() ? "" : "; rollback trouble: " + trouble.message()));
   DrainWithReason(Reason("failed: " + why.message() + "; rolled back"));
   return result_;
 }
@@ -293,13 +295,13 @@ SlurmApplyResult Flow::Run(const Desired& desired) {
   if (applied.outcome == ApplyOutcome::kFailed || applied.outcome == ApplyOutcome::kError ||
       applied.outcome == ApplyOutcome::kBusy) {
     result_.outcome = SlurmApplyOutcome::kFailed;
-    std::string why = applied.status.ok() ? applied.report.error.message()
-                                          : applied.status.message();
+    std::string why =
+        applied.status.ok() ? applied.report.error.message() : applied.status.message();
     if (applied.report.failed_step && *applied.report.failed_step < applied.plan.steps.size()) {
       why = applied.plan.steps[*applied.report.failed_step].Describe() + ": " + why;
     }
-    result_.status = Status(Code::kUnknown, "the MIG change failed: " + why +
-                                                "; the layout was rolled back");
+    result_.status =
+        Status(Code::kUnknown, "the MIG change failed: " + why + "; the layout was rolled back");
     DrainWithReason(Reason("failed: " + why + "; layout rolled back"));
     return result_;
   }
@@ -313,8 +315,7 @@ SlurmApplyResult Flow::Run(const Desired& desired) {
   StatusOr<std::string> final_slurm_conf =
       ReplaceNodeGres(original_slurm_conf_, o_.slurm_conf, o_.node, final_config.node_gres);
   if (!final_slurm_conf.ok()) return RollBack(*gpus, final_slurm_conf.status());
-  Log("write " + o_.gres_conf + " and " + o_.slurm_conf + " (Gres=" + final_config.node_gres +
-      ")");
+  Log("write " + o_.gres_conf + " and " + o_.slurm_conf + " (Gres=" + final_config.node_gres + ")");
   s = WriteFiles(*final_slurm_conf, final_config.gres_conf);
   if (!s.ok()) return RollBack(*gpus, s);
   s = RestartAndWait(final_config.node_gres);
@@ -336,9 +337,9 @@ SlurmApplyResult Flow::Run(const Desired& desired) {
     if ((base == "IDLE" || base == "MIXED" || base == "ALLOCATED") && node.state == base) break;
     if (env_->NowMicros() - start >= o_.node_timeout_micros) {
       result_.outcome = SlurmApplyOutcome::kFailed;
-      result_.status = Status::Timeout("the layout and files are changed but node " + o_.node +
-                                       " is " + (text.ok() ? node.state : text.status().message()) +
-                                       " after the resume");
+      result_.status =
+          Status::Timeout("the layout and files are changed but node " + o_.node + " is " +
+                          (text.ok() ? node.state : text.status().message()) + " after the resume");
       return result_;
     }
     sleep_(o_.poll_micros);
@@ -361,8 +362,8 @@ std::vector<bool> IndicesThatSurvive(const std::vector<GresDevice>& before,
 }
 
 SlurmApplyResult SlurmApply(Backend* backend, Env* env, SlurmControl* slurm,
-                            const std::function<void(std::int64_t)>& sleep,
-                            const Desired& desired, const SlurmApplyOptions& options) {
+                            const std::function<void(std::int64_t)>& sleep, const Desired& desired,
+                            const SlurmApplyOptions& options) {
   Flow flow(backend, env, slurm, sleep, options);
   return flow.Run(desired);
 }

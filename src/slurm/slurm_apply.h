@@ -55,9 +55,9 @@ struct SlurmApplyOptions {
   std::string slurm_conf;  // path of slurm.conf
   std::string gres_conf;   // path of gres.conf
   GresConfMode mode = GresConfMode::kAutoDetectNvml;
-  std::string config_name;  // for messages and the drain reason
-  bool dry_run = false;     // print the steps, change nothing (not even the node's state)
-  std::int64_t wait_jobs_micros = 0;         // how long to wait for jobs that must end first
+  std::string config_name;            // for messages and the drain reason
+  bool dry_run = false;               // print the steps, change nothing (not even the node's state)
+  std::int64_t wait_jobs_micros = 0;  // how long to wait for jobs that must end first
   std::int64_t node_timeout_micros = 60000000;  // for slurmctld / slurmd to come back
   std::int64_t poll_micros = 500000;
   std::function<void(const std::string&)> log;  // one line per step; may be empty
@@ -87,8 +87,8 @@ std::vector<bool> IndicesThatSurvive(const std::vector<GresDevice>& before,
 
 /// Runs the flow above. Never throws; every outcome is in the result.
 SlurmApplyResult SlurmApply(Backend* backend, Env* env, SlurmControl* slurm,
-                            const std::function<void(std::int64_t)>& sleep,
-                            const Desired& desired, const SlurmApplyOptions& options);
+                            const std::function<void(std::int64_t)>& sleep, const Desired& desired,
+                            const SlurmApplyOptions& options);
 
 }  // namespace migkit::slurm
 

@@ -104,9 +104,9 @@ class SlurmApplyTest : public ::testing::Test {
   }
   SlurmApplyResult Run(const std::string& name, Backend* backend = nullptr) {
     options_.config_name = name;
-    return SlurmApply(backend ? backend : node_.get(), &env_, slurm_.get(),
-                      [this](std::int64_t micros) { env_.Advance(micros); }, Desire(name),
-                      options_);
+    return SlurmApply(
+        backend ? backend : node_.get(), &env_, slurm_.get(),
+        [this](std::int64_t micros) { env_.Advance(micros); }, Desire(name), options_);
   }
   // The MIG UUID of GI `gi`'s CI 0, or "" if there is none.
   std::string Uuid(int gi) {
@@ -161,8 +161,7 @@ TEST_F(SlurmApplyTest, WaitsForAJobOnAnInstanceThatGoesThenLeavesTheNodeDrained)
   EXPECT_EQ(MustSnapshot(node_.get())[0].mig_uuids.begin()->second, before);
   EXPECT_EQ(env_.Contents("/etc/slurm/slurm.conf"), kSlurmConf);
   EXPECT_EQ(slurm_->calls, (std::vector<std::string>{"update vm DRAIN", "update vm DRAIN"}));
-  EXPECT_EQ(slurm_->reason_.rfind("migkit: apply same-count not done: job(s) 7 still hold", 0),
-            0u)
+  EXPECT_EQ(slurm_->reason_.rfind("migkit: apply same-count not done: job(s) 7 still hold", 0), 0u)
       << slurm_->reason_;
 }
 
