@@ -157,6 +157,13 @@ PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
               'exec "$@"')
         self.ns_script = ns
         env = " ".join(f"{k}={v}" for k, v in sorted(self.env.items()))
+        # An ASan build's libnvidia-ml.so needs the sanitizer runtimes preloaded into slurmd.
+        preload = os.environ.get("MIGKIT_SLURMD_PRELOAD", "")
+        slurmd_env = f"LD_LIBRARY_PATH={self.nvml_dir}"
+        if preload:
+            slurmd_env += (f" LD_PRELOAD={preload} "
+                           "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:verify_asan_link_order=0")
+        self.slurmd_env = slurmd_env
         script = f"""#!/bin/sh
 # tests/slurm: start, stop or restart one daemon of the one-machine cluster in {r}.
 set -u
@@ -185,7 +192,7 @@ start() {{
       slurmctld -i -f {self.conf} >>{r}/log/slurmctld.stderr 2>&1 </dev/null ;;
     slurmd)
       {self.migctl} emulator device-files --root {dev} >/dev/null
-      LD_LIBRARY_PATH={self.nvml_dir} unshare --mount -- sh -c '{ns}' sh \
+      env {slurmd_env} unshare --mount -- sh -c '{ns}' sh \
         slurmd -N {NODE} -f {self.conf} >>{r}/log/slurmd.stderr 2>&1 </dev/null ;;
     *) echo "unknown daemon $name" >&2; exit 2 ;;
   esac
@@ -234,7 +241,8 @@ esac
         """`slurmd -G` in slurmd's namespace: the GRES slurmd detects, printed; then it exits."""
         self.refresh_device_files()
         p = self.run(["unshare", "--mount", "--", "sh", "-c", self.ns_script, "sh", "slurmd", "-G", "-N",
-                      NODE, "-f", self.conf], env={"LD_LIBRARY_PATH": self.nvml_dir},
+                      NODE, "-f", self.conf],
+                     env=dict(kv.split("=", 1) for kv in self.slurmd_env.split()),
                      check=False)
         return p.stdout + p.stderr
 
