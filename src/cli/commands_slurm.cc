@@ -164,11 +164,18 @@ ExitCode RunSlurmApply(Context* ctx, const SlurmApplyArgs& args) {
     case slurm::SlurmApplyOutcome::kPlanned:
     case slurm::SlurmApplyOutcome::kApplied:
       return ExitCode::kOk;
-    case slurm::SlurmApplyOutcome::kRefused:
-      if (ctx->json) return ExitCodeFor(r.status);
-      return ctx->Fail(
-          r.status.code() == Code::kTimeout ? ExitCode::kFailed : ExitCodeFor(r.status),
-          "slurm apply " + args.config + " refused: " + r.status.message());
+    case slurm::SlurmApplyOutcome::kRefused: {
+      // Refused before any change: Slurm's files or the node not as needed (a missing
+      // slurm.conf, no line for the node, a pending MIG mode) is the environment's fault; jobs
+      // that did not end in time, or Slurm refusing to drain, make the operation fail.
+      const Code c = r.status.code();
+      const ExitCode code = c == Code::kNotFound || c == Code::kInvalidArgument ||
+                                    c == Code::kInvalidState || c == Code::kNoPermission
+                                ? ExitCode::kEnvironment
+                                : ExitCodeFor(r.status);
+      if (ctx->json) return code;
+      return ctx->Fail(code, "slurm apply " + args.config + " refused: " + r.status.message());
+    }
     case slurm::SlurmApplyOutcome::kFailed:
       if (ctx->json) return ExitCode::kFailed;
       return ctx->Fail(ExitCode::kFailed, "slurm apply " + args.config +

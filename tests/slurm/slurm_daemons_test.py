@@ -188,6 +188,12 @@ def scenario_apply(c, uuids):
            f"new type: CUDA_VISIBLE_DEVICES={env.get('CUDA_VISIBLE_DEVICES')!r}, "
            f"want {now['1g.10gb']}")
 
+    # A node slurm.conf does not describe: refused before anything changes, exit 3.
+    p = c.run([c.migctl, "slurm", "apply", "-f", os.path.join(c.root, "mig.yaml"), "-c", "five",
+               "--node", "gpu9", "--slurm-conf", c.conf], check=False)
+    expect(p.returncode == 3 and "no line 'NodeName=gpu9 ...'" in p.stderr,
+           f"unknown node: rc {p.returncode}\n{p.stderr}")
+
     # A new GPU count: Slurm 22.05 would kill the job, so apply waits for it, then gives up.
     p = slurm_apply(c, "five", "--wait", "2s")
     expect(p.returncode == 1 and f"job(s) {job} still hold" in p.stderr,
