@@ -226,6 +226,27 @@ def scenario_apply(c, uuids):
            f"four 1g.5gb: CUDA_VISIBLE_DEVICES={got}")
 
 
+def scenario_schedule(c):
+    """`migctl schedule run` with a slurm: block applies through Slurm (after scenario_apply)."""
+    sched = os.path.join(c.root, "schedule.yaml")
+    c.write(sched, f"""version: v1
+time-zone: UTC
+config-file: mig.yaml
+default: same-count
+slurm:
+  node: {NODE}
+  slurm-conf: {c.conf}
+  restart-cmd: {c.daemon_script} restart
+""")
+    p = c.run([c.migctl, "schedule", "run", "-f", sched, "--for", "1s"], timeout=120)
+    expect("applied through Slurm: node vm resumed with Gres=gpu:a100_3g.20gb:1,"
+           "gpu:a100_1g.10gb:1,gpu:a100_1g.5gb:2" in p.stderr, f"schedule run:\n{p.stderr}")
+    expect(c.node_field("State") == "IDLE", f"node after the schedule: {c.node_field('State')}")
+    env = srun_env(c, "gpu:a100_1g.10gb:1")
+    expect(env.get("CUDA_VISIBLE_DEVICES") == mig_uuids(c)["1g.10gb"][0],
+           f"after the schedule: CUDA_VISIBLE_DEVICES={env.get('CUDA_VISIBLE_DEVICES')!r}")
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
@@ -251,7 +272,8 @@ def main():
         for name, scenario in [("autodetect", lambda: scenario_autodetect(c, uuids)),
                                ("pending", lambda: scenario_pending(c)),
                                ("static", lambda: scenario_static(c)),
-                               ("apply", lambda: scenario_apply(c, uuids))]:
+                               ("apply", lambda: scenario_apply(c, uuids)),
+                               ("schedule", lambda: scenario_schedule(c))]:
             t = time.time()
             scenario()
             print(f"ok: {name} ({time.time() - t:.1f} s)")
