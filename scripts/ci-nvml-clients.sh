@@ -5,9 +5,8 @@
 #     (default /var/cache/migkit/pynvml; the CMake option of the same name must agree);
 #   * Debian's librust-nvml-wrapper-dev (main), plus cargo and rustc when none is on PATH.
 #
-# Only Debian packages are used, and no host name is written anywhere: contrib is enabled for the
-# one download by copying the machine's own Debian source entries with their components replaced
-# by "contrib", in a private apt configuration that leaves the system's apt state untouched.
+# Only Debian packages are used; scripts/apt-download-contrib.sh fetches from contrib without
+# touching the system's apt sources.
 # Idempotent: what is already present is kept. Uses sudo when not root.
 set -euo pipefail
 
@@ -20,42 +19,6 @@ export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "ci-nvml-clients: $*"; }
 
-# Writes the machine's Debian source entries, with Components set to contrib, into directory $1
-# as contrib.sources (deb822) and/or contrib.list (one-line format). Fails if there are none.
-derive_contrib_sources() {
-  local out=$1 found=0
-  local deb822=/etc/apt/sources.list.d/debian.sources
-  if [ -f "$deb822" ]; then
-    # Keep every stanza whose Types include "deb"; replace its Components line.
-    awk '
-      BEGIN { RS = ""; ORS = "\n\n" }
-      /(^|\n)Types:[^\n]*deb([ \t]|\n|$)/ {
-        n = split($0, lines, "\n"); out = ""
-        for (i = 1; i <= n; i++) {
-          if (lines[i] ~ /^Components:/) lines[i] = "Components: contrib"
-          if (lines[i] ~ /^Types:/) lines[i] = "Types: deb"
-          out = out lines[i] "\n"
-        }
-        printf "%s\n", out
-      }' "$deb822" >"$out/contrib.sources"
-    if grep -q '^URIs:' "$out/contrib.sources"; then found=1; else rm -f "$out/contrib.sources"; fi
-  fi
-  local list
-  for list in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -f "$list" ] || continue
-    # "deb [options] URI SUITE COMPONENT...": keep the URI and suite of Debian entries only.
-    awk '
-      $1 == "deb" {
-        i = 2; opts = ""
-        if ($i ~ /^\[/) { while ($i !~ /\]$/) { opts = opts $i " "; i++ } opts = opts $i " "; i++ }
-        uri = $i; suite = $(i + 1)
-        if (uri ~ /debian/ && suite != "") print "deb " opts uri " " suite " contrib"
-      }' "$list" >>"$out/contrib.list"
-  done
-  if [ -s "$out/contrib.list" ]; then found=1; else rm -f "$out/contrib.list"; fi
-  [ "$found" -eq 1 ]
-}
-
 install_pynvml() {
   if [ -f "$pynvml_module" ]; then
     log "python3-pynvml already extracted in $pynvml_dir"
@@ -64,26 +27,9 @@ install_pynvml() {
   local work
   work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
-  mkdir -p "$work/sources.list.d" "$work/lists/partial" "$work/cache/archives/partial"
-  : >"$work/empty.list"
-  if ! derive_contrib_sources "$work/sources.list.d"; then
-    echo "ci-nvml-clients: no Debian source entry found in /etc/apt to derive contrib from" >&2
-    exit 1
-  fi
-  local apt_opts=(
-    -o "Dir::Etc::SourceList=$work/empty.list"
-    -o "Dir::Etc::SourceParts=$work/sources.list.d"
-    -o "Dir::State::Lists=$work/lists"
-    -o "Dir::Cache=$work/cache"
-    -o "APT::Get::List-Cleanup=false"
-  )
-  # apt's sandbox user must be able to write the partial download directories.
-  chmod -R a+rwX "$work"
   log "downloading python3-pynvml from Debian contrib (private apt configuration)"
-  "${sudo_cmd[@]}" apt-get "${apt_opts[@]}" update -qq
-  (cd "$work" && "${sudo_cmd[@]}" apt-get "${apt_opts[@]}" download -qq python3-pynvml)
   local deb
-  deb=$(ls "$work"/python3-pynvml_*.deb)
+  deb=$("$(dirname "$0")/apt-download-contrib.sh" python3-pynvml "$work" | tail -n 1)
   "${sudo_cmd[@]}" mkdir -p "$pynvml_dir"
   "${sudo_cmd[@]}" dpkg-deb -x "$deb" "$pynvml_dir"
   log "extracted $(basename "$deb") into $pynvml_dir"

@@ -10,6 +10,7 @@ packages=(
   libglpk-dev
   libhowardhinnant-date-dev
   python3 tzdata
+  slurmctld slurmd slurm-client munge  # tests/slurm: real Slurm daemons (22.05)
 )
 
 sudo_cmd=()

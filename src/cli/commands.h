@@ -10,7 +10,9 @@
 #include "core/cc.h"
 
 namespace migkit {
+struct GpuInfo;
 struct GpuTarget;
+struct MigConfigFile;
 }  // namespace migkit
 
 namespace migkit::cli {
@@ -66,12 +68,21 @@ Handler ConfigureExport(CLI::App* app, Context* ctx);
 Handler ConfigureCheckpoint(CLI::App* app, Context* ctx);
 Handler ConfigureRestore(CLI::App* app, Context* ctx);
 Handler ConfigureBusy(CLI::App* app, Context* ctx);
+/// The config file named by -f (`path`), or the built-in configs when `path` is empty; errors are
+/// usage errors (the file is user input). Also used by `migctl slurm apply`.
+ExitCode LoadConfigFile(Context* ctx, const std::string& path, MigConfigFile* file);
+/// The targets of config `name` in `file` for the GPUs of `gpus` selected by -i.
+ExitCode ResolveTargets(Context* ctx, const MigConfigFile& file, const std::string& name,
+                        const std::vector<GpuInfo>& gpus, std::vector<GpuTarget>* targets);
 
 // commands_schedule.cc: time-of-day layouts.
 Handler ConfigureSchedule(CLI::App* app, Context* ctx);
 
 // commands_plan.cc: fleet layout planning for a workload demand (src/plan).
 Handler ConfigurePlan(CLI::App* app, Context* ctx);
+
+// commands_slurm.cc: Slurm GRES configuration for the node's MIG devices (src/slurm).
+Handler ConfigureSlurm(CLI::App* app, Context* ctx);
 
 }  // namespace migkit::cli
 

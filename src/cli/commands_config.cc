@@ -38,9 +38,7 @@
 #include "schedule/schedule.h"
 
 namespace migkit::cli {
-namespace {
-
-// ---- shared ------------------------------------------------------------------------------------
+// ---- shared (also with commands_slurm.cc, see commands.h) --------------------------------------
 
 // The config file named by -f, or the built-in configs. Errors are usage errors: the file is
 // user input.
@@ -85,6 +83,8 @@ ExitCode ResolveTargets(Context* ctx, const MigConfigFile& file, const std::stri
   }
   return ExitCode::kOk;
 }
+
+namespace {
 
 void RealSleep(std::int64_t micros) {
   std::this_thread::sleep_for(std::chrono::microseconds(micros));

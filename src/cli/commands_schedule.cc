@@ -16,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "cli/input.h"
+#include "cli/slurm_process.h"
 #include "config/builtin.h"
 #include "config/mig_config.h"
 #include "config/resolve.h"
@@ -27,6 +28,7 @@
 #include "reconfig/plan_format.h"
 #include "schedule/runner.h"
 #include "schedule/schedule.h"
+#include "slurm/slurm_apply.h"
 
 namespace migkit::cli {
 namespace {
@@ -139,6 +141,37 @@ ExitCode RunRun(Context* ctx, const ScheduleArgs& args) {
     }
   };
   auto log = [ctx](const std::string& line) { ctx->Err(line + "\n"); };
+  // The Slurm flavour (a `slurm:` block): drain, wait for the jobs Slurm would kill (up to
+  // busy-wait), apply, rewrite Gres= and gres.conf, restart, resume (slurm/slurm_apply.h).
+  auto apply_through_slurm = [&](const ScheduleSlurm& cfg, const std::string& name,
+                                 const Desired& desired) -> ApplyAttempt {
+    slurm::SlurmApplyOptions o;
+    o.node = cfg.node;
+    o.slurm_conf = cfg.slurm_conf;
+    o.gres_conf = cfg.gres_conf.empty()
+                      ? cfg.slurm_conf.substr(0, cfg.slurm_conf.rfind('/') + 1) + "gres.conf"
+                      : cfg.gres_conf;
+    o.mode =
+        cfg.mode == "static" ? slurm::GresConfMode::kStatic : slurm::GresConfMode::kAutoDetectNvml;
+    o.config_name = name;
+    o.wait_jobs_micros = schedule.busy_wait_seconds * kMicros;
+    o.node_timeout_micros = cfg.node_timeout_seconds * kMicros;
+    o.poll_micros = 5 * kMicros;
+    o.log = [&](const std::string& line) { log("  " + line); };
+    SlurmProcesses processes(cfg.restart_cmd, o.node_timeout_micros);
+    const slurm::SlurmApplyResult r =
+        slurm::SlurmApply(opened->backend.get(), env, &processes, sleep, desired, o);
+    switch (r.outcome) {
+      case slurm::SlurmApplyOutcome::kAlreadyApplied:
+        return {true, "already in force, and Slurm's Gres= says so"};
+      case slurm::SlurmApplyOutcome::kApplied:
+        return {true,
+                "applied through Slurm: node " + cfg.node + " resumed with Gres=" + r.new_gres};
+      default:
+        return {false, "not applied through Slurm: " + r.status.message() +
+                           fmt::format("; retrying in {}s", schedule.retry_seconds)};
+    }
+  };
   auto apply = [&](const std::string& name) -> ApplyAttempt {
     StatusOr<std::vector<GpuInfo>> gpus = opened->backend->Gpus();
     if (!gpus.ok()) return {false, "cannot read the GPUs: " + gpus.status().ToString()};
@@ -146,6 +179,7 @@ ExitCode RunRun(Context* ctx, const ScheduleArgs& args) {
     if (!targets.ok()) return {false, targets.status().message()};
     Desired desired;
     desired.configs = std::move(targets).value();
+    if (schedule.slurm) return apply_through_slurm(*schedule.slurm, name, desired);
     ApplyEnv ae{opened->backend.get(), &busy, env, sleep};
     ApplyOptions options;
     options.lock_path = lock_path;

@@ -64,6 +64,9 @@ constexpr CommandDef kCommands[] = {
     {"plan",
      "Plan the layouts of a fleet for a workload demand, with a bound on how good they are.",
      ConfigurePlan},
+    {"slurm",
+     "Slurm: the GRES configuration of the node's MIG devices (gres), safe layout changes (apply).",
+     ConfigureSlurm},
 };
 
 constexpr std::string_view kFooter =

@@ -68,7 +68,7 @@ class ScheduleParser {
     if (!root.IsMap())
       Fail(LineOf(root), "expected a mapping at the top level, found " + Shown(root));
     const std::vector<std::string> keys = {"version",   "time-zone", "config-file", "default",
-                                           "busy-wait", "retry",     "windows"};
+                                           "busy-wait", "retry",     "windows",     "slurm"};
     std::set<std::string> seen;
     for (const auto& kv : root) {
       const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
@@ -101,6 +101,7 @@ class ScheduleParser {
       s.retry_seconds = Duration(r, "retry");
       if (s.retry_seconds <= 0) Fail(LineOf(r), "'retry' must be longer than 0s");
     }
+    if (const YAML::Node slurm = root["slurm"]) s.slurm = Slurm(slurm);
     if (const YAML::Node windows = root["windows"]) {
       if (!windows.IsSequence())
         Fail(LineOf(windows), "'windows' must be a list of windows, found " + Shown(windows));
@@ -111,6 +112,37 @@ class ScheduleParser {
 
  private:
   [[noreturn]] void Fail(int line, const std::string& msg) const { FailAt(source_, line, msg); }
+
+  ScheduleSlurm Slurm(const YAML::Node& n) const {
+    if (!n.IsMap()) Fail(LineOf(n), "'slurm' must be a mapping with 'node', found " + Shown(n));
+    const std::vector<std::string> keys = {"node", "slurm-conf",  "gres-conf",
+                                           "mode", "restart-cmd", "node-timeout"};
+    for (const auto& kv : n) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+        Fail(LineOf(kv.first),
+             "unknown key '" + key + "' in 'slurm'; valid keys: " + Join(keys, ", "));
+      }
+    }
+    ScheduleSlurm s;
+    const YAML::Node node = n["node"];
+    if (!node) Fail(LineOf(n), "missing key 'node' in 'slurm': the node's name in slurm.conf");
+    s.node = String(node, "node");
+    if (const YAML::Node v = n["slurm-conf"]) s.slurm_conf = String(v, "slurm-conf");
+    if (const YAML::Node v = n["gres-conf"]) s.gres_conf = String(v, "gres-conf");
+    if (const YAML::Node v = n["restart-cmd"]) s.restart_cmd = String(v, "restart-cmd");
+    if (const YAML::Node v = n["mode"]) {
+      s.mode = String(v, "mode");
+      if (s.mode != "nvml" && s.mode != "static") {
+        Fail(LineOf(v), "'mode' must be nvml or static, found " + Shown(v));
+      }
+    }
+    if (const YAML::Node v = n["node-timeout"]) {
+      s.node_timeout_seconds = Duration(v, "node-timeout");
+      if (s.node_timeout_seconds <= 0) Fail(LineOf(v), "'node-timeout' must be longer than 0s");
+    }
+    return s;
+  }
 
   std::string String(const YAML::Node& n, const std::string& key) const {
     if (!n.IsScalar() || n.Scalar().empty()) {

@@ -56,6 +56,18 @@ struct ScheduleTransition {
   std::string reason;   // "window day starts", "window day ends", "default"
 };
 
+/// The optional `slurm:` block: the node is scheduled by Slurm, so each change goes through
+/// `migctl slurm apply` (slurm/slurm_apply.h) with these settings, waiting up to busy-wait for
+/// the jobs Slurm would otherwise kill.
+struct ScheduleSlurm {
+  std::string node;  // the node's Slurm name
+  std::string slurm_conf = "/etc/slurm/slurm.conf";
+  std::string gres_conf;      // "" = gres.conf beside slurm.conf
+  std::string mode = "nvml";  // gres.conf: nvml or static
+  std::string restart_cmd = "systemctl restart";
+  std::int64_t node_timeout_seconds = 60;
+};
+
 struct Schedule {
   std::string source;  // file name for errors and logs
   TimeZone zone;
@@ -64,6 +76,7 @@ struct Schedule {
   std::vector<ScheduleWindow> windows;
   std::int64_t busy_wait_seconds = 15 * 60;
   std::int64_t retry_seconds = 5 * 60;
+  std::optional<ScheduleSlurm> slurm;  // present: apply through Slurm (the "Slurm flavour")
 
   /// The config in force at `utc` and why ("window day", "default").
   std::string ConfigAt(std::int64_t utc, std::string* reason = nullptr) const;

@@ -153,6 +153,24 @@ TEST(Schedule, ParsesDurationsAndTheShippedExample) {
   EXPECT_EQ(s.windows[0].Describe(), "office-hours (Mon-Fri 08:00-20:00)");
 }
 
+TEST(Schedule, ASlurmBlockNamesTheSlurmFlavour) {
+  MemEnv env;
+  ASSERT_OK_AND_ASSIGN(Schedule s, ParseSchedule(std::string(kDayNight) + R"(slurm:
+  node: gpu01
+  restart-cmd: /usr/local/sbin/restart-slurm
+  node-timeout: 2m
+)",
+                                                 "s.yaml", &env));
+  ASSERT_TRUE(s.slurm.has_value());
+  EXPECT_EQ(s.slurm->node, "gpu01");
+  EXPECT_EQ(s.slurm->slurm_conf, "/etc/slurm/slurm.conf");
+  EXPECT_EQ(s.slurm->mode, "nvml");
+  EXPECT_EQ(s.slurm->restart_cmd, "/usr/local/sbin/restart-slurm");
+  EXPECT_EQ(s.slurm->node_timeout_seconds, 120);
+  ASSERT_OK_AND_ASSIGN(Schedule plain, ParseSchedule(kDayNight, "s.yaml", &env));
+  EXPECT_FALSE(plain.slurm.has_value());
+}
+
 struct BadSchedule {
   const char* text;
   const char* error;
@@ -184,7 +202,14 @@ INSTANTIATE_TEST_SUITE_P(
                     "CET-1CEST,M3.5.0,M10.5.0/3"},
         BadSchedule{"version: v1\ntime-zone: UTC\ndefault: a\nwindow: []\n",
                     "s.yaml:4: unknown key 'window'; valid keys: version, time-zone, config-file, "
-                    "default, busy-wait, retry, windows"},
+                    "default, busy-wait, retry, windows, slurm"},
+        BadSchedule{"version: v1\ntime-zone: UTC\ndefault: a\nslurm:\n  slurm-conf: /x\n",
+                    "s.yaml:5: missing key 'node' in 'slurm': the node's name in slurm.conf"},
+        BadSchedule{"version: v1\ntime-zone: UTC\ndefault: a\nslurm:\n  node: vm\n  mode: auto\n",
+                    "s.yaml:6: 'mode' must be nvml or static, found auto"},
+        BadSchedule{"version: v1\ntime-zone: UTC\ndefault: a\nslurm:\n  node: vm\n  drain: no\n",
+                    "s.yaml:6: unknown key 'drain' in 'slurm'; valid keys: node, slurm-conf, "
+                    "gres-conf, mode, restart-cmd, node-timeout"},
         BadSchedule{"version: v1\ntime-zone: UTC\ndefault: a\nwindows:\n  - days: weekdays\n"
                     "    from: \"8\"\n    to: \"20:00\"\n    config: b\n",
                     "s.yaml:6: 'from' must be a time HH:MM from 00:00 to 23:59, found 8"},
