@@ -23,6 +23,7 @@ EXTERNAL = {
     "fmt": "fmt::fmt",
     "libdl": "${CMAKE_DL_LIBS}",
     "date": "date::date-tz",
+    "gRPC": "PkgConfig::GRPCPP",
 }
 KEYWORDS = {"PUBLIC", "PRIVATE", "INTERFACE"}
 

@@ -10,6 +10,7 @@ packages=(
   libglpk-dev
   libhowardhinnant-date-dev
   python3 tzdata
+  libgrpc++-dev protobuf-compiler protobuf-compiler-grpc python3-grpcio
 )
 
 sudo_cmd=()

@@ -73,6 +73,11 @@ Handler ConfigureSchedule(CLI::App* app, Context* ctx);
 // commands_plan.cc: fleet layout planning for a workload demand (src/plan).
 Handler ConfigurePlan(CLI::App* app, Context* ctx);
 
+// commands_cdi.cc: the CDI spec of the node's devices for container runtimes.
+Handler ConfigureCdi(CLI::App* app, Context* ctx);
+// commands_k8s.cc: Kubernetes: the kubelet device plugin.
+Handler ConfigureK8s(CLI::App* app, Context* ctx);
+
 }  // namespace migkit::cli
 
 #endif  // MIGKIT_CLI_COMMANDS_H_

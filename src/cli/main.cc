@@ -64,6 +64,10 @@ constexpr CommandDef kCommands[] = {
     {"plan",
      "Plan the layouts of a fleet for a workload demand, with a bound on how good they are.",
      ConfigurePlan},
+    {"cdi", "Generate the CDI spec of the GPUs and MIG devices for container runtimes.",
+     ConfigureCdi},
+    {"k8s", "Kubernetes: serve the kubelet device-plugin API for the GPUs and MIG devices.",
+     ConfigureK8s},
 };
 
 constexpr std::string_view kFooter =
