@@ -24,6 +24,8 @@ EXTERNAL = {
     "libdl": "${CMAKE_DL_LIBS}",
     "date": "date::date-tz",
     "gRPC": "PkgConfig::GRPCPP",
+    "cpp-httplib": "PkgConfig::HTTPLIB",
+    "OpenSSL": "OpenSSL::SSL",
 }
 KEYWORDS = {"PUBLIC", "PRIVATE", "INTERFACE"}
 

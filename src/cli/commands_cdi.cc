@@ -39,7 +39,8 @@ Handler ConfigureCdi(CLI::App* app, Context* ctx) {
   CLI::App* generate = app->add_subcommand(
       "generate",
       "Print the CDI spec (kind nvidia.com/gpu) of every GPU and MIG device, or write it to "
-      "DIR/" + std::string(kCdiSpecFileName) + ".");
+      "DIR/" +
+          std::string(kCdiSpecFileName) + ".");
   generate
       ->add_option("--output", *output_dir,
                    "CDI directory to write the spec into atomically (e.g. /var/run/cdi)")

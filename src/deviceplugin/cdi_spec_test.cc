@@ -66,7 +66,8 @@ TEST_F(CdiSpecTest, SpecNamesEachMigDeviceByUuidAndIndex) {
   EXPECT_EQ(spec["containerEdits"]["deviceNodes"],
             nlohmann::json::parse(R"([{"path":"/dev/nvidiactl"},{"path":"/dev/nvidia-uvm"},
                                       {"path":"/dev/nvidia-uvm-tools"}])"));
-  EXPECT_EQ(spec["containerEdits"]["env"], nlohmann::json::parse(R"(["NVIDIA_VISIBLE_DEVICES=void"])"));
+  EXPECT_EQ(spec["containerEdits"]["env"],
+            nlohmann::json::parse(R"(["NVIDIA_VISIBLE_DEVICES=void"])"));
   EXPECT_EQ(QualifiedCdiName(mig_uuid), "nvidia.com/gpu=" + mig_uuid);
 }
 

@@ -51,7 +51,8 @@ class DeviceTable {
     std::vector<std::string> marked;
     for (const auto& [resource, list] : devices_) {
       for (const PluginDevice& d : list) {
-        const bool hit = d.gpu == e.gpu && (e.gi_id < 0 || (d.gi_id == e.gi_id && d.ci_id == e.ci_id));
+        const bool hit =
+            d.gpu == e.gpu && (e.gi_id < 0 || (d.gi_id == e.gi_id && d.ci_id == e.ci_id));
         if (hit && unhealthy_.insert(d.id).second) marked.push_back(d.id);
       }
     }
@@ -80,7 +81,8 @@ class DeviceTable {
   /// Waits until the message of `resource` differs from `*last` (then replaces it and returns
   /// true), or until `keep_waiting` says no or the plugin stops (false).
   bool WaitForChange(const std::string& resource, std::string* last,
-                     const std::function<bool()>& keep_waiting, v1beta1::ListAndWatchResponse* out) {
+                     const std::function<bool()>& keep_waiting,
+                     v1beta1::ListAndWatchResponse* out) {
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
       if (stopping_ || !keep_waiting()) return false;
@@ -130,8 +132,8 @@ class ResourceService final : public v1beta1::DevicePlugin::Service {
                             grpc::ServerWriter<v1beta1::ListAndWatchResponse>* writer) override {
     std::string last = "\x01";  // differs from every serialized message, even the empty one
     v1beta1::ListAndWatchResponse response;
-    while (table_->WaitForChange(resource_, &last, [ctx] { return !ctx->IsCancelled(); },
-                                 &response)) {
+    while (table_->WaitForChange(
+        resource_, &last, [ctx] { return !ctx->IsCancelled(); }, &response)) {
       if (!writer->Write(response)) break;
     }
     return grpc::Status::OK;
@@ -156,8 +158,8 @@ class ResourceService final : public v1beta1::DevicePlugin::Service {
                         v1beta1::AllocateResponse* response) override {
     const std::vector<PluginDevice> devices = table_->Devices(resource_);
     for (const auto& container : request->container_requests()) {
-      StatusOr<std::vector<PluginDevice>> found = FindDevices(
-          devices, {container.devices_ids().begin(), container.devices_ids().end()});
+      StatusOr<std::vector<PluginDevice>> found =
+          FindDevices(devices, {container.devices_ids().begin(), container.devices_ids().end()});
       if (!found.ok()) {
         return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                             resource_ + ": " + found.status().message());
@@ -225,7 +227,8 @@ void StopEndpoint(Endpoint* endpoint) {
 }
 
 Status Register(const std::string& kubelet_socket, const std::string& resource) {
-  auto channel = grpc::CreateChannel(SocketAddress(kubelet_socket), grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(SocketAddress(kubelet_socket), grpc::InsecureChannelCredentials());
   auto stub = v1beta1::Registration::NewStub(channel);
   v1beta1::RegisterRequest request;
   request.set_version(kApiVersion);

@@ -27,8 +27,8 @@ namespace migkit {
 struct DevicePluginConfig {
   MigStrategy strategy = MigStrategy::kMixed;
   std::string kubelet_dir = "/var/lib/kubelet/device-plugins";  // holds kubelet.sock
-  std::string cdi_dir;    // where to keep the CDI spec current; "" for none
-  int poll_ms = 1000;     // how often to look at the layout
+  std::string cdi_dir;  // where to keep the CDI spec current; "" for none
+  int poll_ms = 1000;   // how often to look at the layout
 };
 
 /// Runs the plugin until `*stop` is true (checked every poll). `xid` may be null (no health

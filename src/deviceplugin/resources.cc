@@ -73,9 +73,8 @@ StatusOr<std::map<std::string, std::vector<PluginDevice>>> DevicesByResource(
       if (first_profile.empty()) first_profile = profile;
       if (profile != first_profile) {
         return Status::InvalidState(
-            "MIG strategy single needs one MIG profile on the whole node; found " +
-            first_profile + " and " + profile + " (on GPU " + std::to_string(gpu.index) +
-            "); use mixed");
+            "MIG strategy single needs one MIG profile on the whole node; found " + first_profile +
+            " and " + profile + " (on GPU " + std::to_string(gpu.index) + "); use mixed");
       }
       out[kGpuResource].push_back(std::move(device));
     }

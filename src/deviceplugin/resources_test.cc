@@ -36,8 +36,7 @@ class ResourcesTest : public ::testing::Test {
  protected:
   std::vector<GpuInfo> Apply(const std::string& spec, const std::string& config) {
     node_ = NewTestNode(&env_, "/state", spec);
-    MustApply(node_.get(), &env_,
-              ConfigDesired(kMixedConfig, config, MustSnapshot(node_.get())));
+    MustApply(node_.get(), &env_, ConfigDesired(kMixedConfig, config, MustSnapshot(node_.get())));
     return MustSnapshot(node_.get());
   }
   MemEnv env_;
@@ -97,8 +96,7 @@ TEST(PreferredAllocationTest, PacksOntoFewestGpus) {
   const std::vector<std::string> available = {"c0", "b2", "a1", "b0", "a0", "b1"};
   EXPECT_EQ(PreferredAllocation(devices, available, {}, 3),
             (std::vector<std::string>{"b0", "b1", "b2"}));
-  EXPECT_EQ(PreferredAllocation(devices, available, {}, 2),
-            (std::vector<std::string>{"b0", "b1"}));
+  EXPECT_EQ(PreferredAllocation(devices, available, {}, 2), (std::vector<std::string>{"b0", "b1"}));
   // A device that must be included pulls its GPU first.
   EXPECT_EQ(PreferredAllocation(devices, available, {"c0"}, 2),
             (std::vector<std::string>{"c0", "b0"}));

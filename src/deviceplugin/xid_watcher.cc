@@ -15,7 +15,8 @@ StatusOr<std::unique_ptr<XidWatcher>> XidWatcher::Open(const nvml_client::NvmlLi
   const nvml_client::NvmlFunctions& fn = nvml->fn();
   if (fn.event_set_create == nullptr || fn.device_register_events == nullptr ||
       fn.event_set_wait == nullptr || fn.event_set_free == nullptr) {
-    return Status::NotSupported(nvml->path() + " has no NVML event functions (nvmlEventSetWait_v2)");
+    return Status::NotSupported(nvml->path() +
+                                " has no NVML event functions (nvmlEventSetWait_v2)");
   }
   std::unique_ptr<XidWatcher> watcher(new XidWatcher(nvml));
   MIGKIT_RETURN_IF_ERROR(nvml->Check(fn.event_set_create(&watcher->set_), "nvmlEventSetCreate"));
@@ -25,9 +26,9 @@ StatusOr<std::unique_ptr<XidWatcher>> XidWatcher::Open(const nvml_client::NvmlLi
     nvmlDevice_t device = nullptr;
     MIGKIT_RETURN_IF_ERROR(
         nvml->Check(fn.device_get_handle_by_index(i, &device), "nvmlDeviceGetHandleByIndex"));
-    MIGKIT_RETURN_IF_ERROR(nvml->Check(
-        fn.device_register_events(device, nvmlEventTypeXidCriticalError, watcher->set_),
-        "nvmlDeviceRegisterEvents"));
+    MIGKIT_RETURN_IF_ERROR(
+        nvml->Check(fn.device_register_events(device, nvmlEventTypeXidCriticalError, watcher->set_),
+                    "nvmlDeviceRegisterEvents"));
     watcher->devices_.push_back(device);
   }
   return watcher;

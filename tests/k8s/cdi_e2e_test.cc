@@ -15,8 +15,8 @@ namespace {
 class CdiE2e : public MigctlTestBase<> {
  protected:
   std::string RunOk(const Args& args) {
-    const Result r = RunMigctl(args, RunEnvironment(dir_, kInheritedVariables,
-                                                    {{"MIGKIT_EMULATE", "2xH100-SXM5-80GB"}}));
+    const Result r = RunMigctl(
+        args, RunEnvironment(dir_, kInheritedVariables, {{"MIGKIT_EMULATE", "2xH100-SXM5-80GB"}}));
     EXPECT_EQ(r.exit_code, 0) << Show(args, r);
     return r.out;
   }
