@@ -22,6 +22,7 @@ from kubernetes import client as kube_client
 from kubernetes import config as kube_config
 
 from fake_apiserver import FakeApiServer
+from node_env import emulated_node_env
 
 MIGCTL = os.environ["MIGCTL"]
 SOURCE_DIR = os.environ["MIGKIT_SOURCE_DIR"]
@@ -114,12 +115,7 @@ class AgentTest(unittest.TestCase):
                     "server": "https://127.0.0.1:%d" % self.server.port,
                     "certificate-authority": os.path.join(self.certs, "ca.crt")}}],
                 "users": [{"name": "admin", "user": {"token": TOKEN}}]}, f)
-        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.dir,
-                    "MIGKIT_STATE_DIR": os.path.join(self.dir, "state"),
-                    "MIGKIT_EMULATE": "2xH100-SXM5-80GB", "KUBECONFIG": self.kubeconfig}
-        for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
-            if name in os.environ:
-                self.env[name] = os.environ[name]
+        self.env = emulated_node_env(self.dir, KUBECONFIG=self.kubeconfig)
         self.configs = os.path.join(self.dir, "configs.yaml")
         with open(self.configs, "w") as f:
             f.write(CONFIGS)
@@ -239,6 +235,15 @@ class AgentTest(unittest.TestCase):
         listed = api.list_node(field_selector="metadata.name=" + NODE).items
         self.assertEqual([n.metadata.labels[STATE] for n in listed], ["failed"])
         self.assertEqual(api.read_node(NODE).metadata.annotations[FAILURE], reason)
+        # The configs as a cluster admin would publish them, and read back.
+        api.create_namespaced_config_map("migkit", kube_client.V1ConfigMap(
+            metadata=kube_client.V1ObjectMeta(name="migkit-mig-parted-config"),
+            data={"config.yaml": CONFIGS}))
+        self.assertEqual(api.read_namespaced_config_map("migkit-mig-parted-config", "migkit")
+                         .data["config.yaml"], CONFIGS)
+        shown = run(["kubectl", "--cache-dir", os.path.join(self.dir, "kube-cache"), "get", "node",
+                     NODE, "-L", STATE, "--no-headers"], self.env)
+        self.assertEqual(shown.split()[-1], "failed")
 
         with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % self.metrics_port,
                                     timeout=5) as r:
@@ -247,6 +252,13 @@ class AgentTest(unittest.TestCase):
         self.assertIn('migkit_mig_config_applies_total{result="failed"} 1\n', metrics)
         self.assertIn('migkit_mig_config_last_success{config="drops-3g"} 0\n', metrics)
         self.assertIn('migkit_mig_devices{gpu="0",profile="3g.40gb"} 1\n', metrics)
+
+        # A config the file does not have fails with the reason, and nothing changes.
+        v = self.version()
+        self.kubectl_label("no-such-config")
+        node = self.wait_for_state("failed", "no-such-config", v)
+        self.assertIn("no-such-config", node["metadata"]["annotations"][FAILURE])
+        self.assertEqual(self.gpu0_instances(), after)
 
         # The agent used exactly what its Role grants (deploy/kubernetes/rbac.yaml).
         self.assertEqual(self.server.calls_by("migkit-k8s-agent"), rbac_grants())

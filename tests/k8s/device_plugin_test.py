@@ -16,6 +16,7 @@ import time
 import unittest
 
 from fake_kubelet import FakeKubelet
+from node_env import emulated_node_env
 
 MIGCTL = os.environ["MIGCTL"]
 TIMEOUT = 10  # seconds; the plugin polls every 100 ms
@@ -41,12 +42,7 @@ mig-configs:
 class DevicePluginTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="migkit-dp-")
-        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.dir,
-                    "MIGKIT_STATE_DIR": os.path.join(self.dir, "state"),
-                    "MIGKIT_EMULATE": "2xH100-SXM5-80GB"}
-        for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
-            if name in os.environ:
-                self.env[name] = os.environ[name]
+        self.env = emulated_node_env(self.dir)
         self.configs = os.path.join(self.dir, "configs.yaml")
         with open(self.configs, "w") as f:
             f.write(CONFIGS)

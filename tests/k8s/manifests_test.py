@@ -10,6 +10,8 @@ import unittest
 
 import yaml
 
+from node_env import emulated_node_env
+
 MIGCTL = os.environ["MIGCTL"]
 DEPLOY = os.path.join(os.environ["MIGKIT_SOURCE_DIR"], "deploy", "kubernetes")
 
@@ -74,9 +76,7 @@ class ManifestsTest(unittest.TestCase):
             path = os.path.join(d, "config.yaml")
             with open(path, "w") as f:
                 f.write(cm["data"]["config.yaml"])
-            env = {"PATH": os.environ.get("PATH", ""), "HOME": d,
-                   "MIGKIT_STATE_DIR": os.path.join(d, "state"),
-                   "MIGKIT_EMULATE": "8xH100-SXM5-80GB"}
+            env = emulated_node_env(d, emulate="8xH100-SXM5-80GB")
             names = yaml.safe_load(cm["data"]["config.yaml"])["mig-configs"]
             for name in names:
                 r = subprocess.run([MIGCTL, "apply", "--dry-run", "-f", path, "-c", name],
