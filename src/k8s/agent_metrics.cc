@@ -47,8 +47,8 @@ std::string AgentMetrics::Render() const {
     out += fmt::format("migkit_mig_config_last_duration_seconds {:.6f}\n", last_duration_seconds_);
     out += "# HELP migkit_mig_config_last_timestamp_seconds When the last change ended.\n";
     out += "# TYPE migkit_mig_config_last_timestamp_seconds gauge\n";
-    out += fmt::format("migkit_mig_config_last_timestamp_seconds {:.3f}\n",
-                       last_timestamp_seconds_);
+    out +=
+        fmt::format("migkit_mig_config_last_timestamp_seconds {:.3f}\n", last_timestamp_seconds_);
   }
   out += "# HELP migkit_mig_devices MIG devices per GPU and profile after the last change.\n";
   out += "# TYPE migkit_mig_devices gauge\n";

@@ -31,8 +31,8 @@ class AgentMetrics {
   int last_success_ = -1;  // -1: nothing applied yet
   double last_duration_seconds_ = 0;
   double last_timestamp_seconds_ = 0;
-  std::map<std::string, std::uint64_t> applies_;             // result -> count
-  std::map<std::pair<int, std::string>, int> instances_;     // (GPU, profile) -> MIG devices
+  std::map<std::string, std::uint64_t> applies_;          // result -> count
+  std::map<std::pair<int, std::string>, int> instances_;  // (GPU, profile) -> MIG devices
 };
 
 }  // namespace migkit

@@ -101,12 +101,11 @@ WatchEnd KubeClient::WatchNode(const std::string& name, const std::string& resou
     *error = impl_->setup_error;
     return WatchEnd::kError;
   }
-  const std::string path =
-      "/api/v1/nodes?fieldSelector=" +
-      httplib::detail::encode_query_param("metadata.name=" + name) +
-      "&watch=true&allowWatchBookmarks=false&resourceVersion=" +
-      httplib::detail::encode_query_param(resource_version) +
-      "&timeoutSeconds=" + std::to_string(timeout_seconds);
+  const std::string path = "/api/v1/nodes?fieldSelector=" +
+                           httplib::detail::encode_query_param("metadata.name=" + name) +
+                           "&watch=true&allowWatchBookmarks=false&resourceVersion=" +
+                           httplib::detail::encode_query_param(resource_version) +
+                           "&timeoutSeconds=" + std::to_string(timeout_seconds);
   // The server ends the watch after timeout_seconds; silence well beyond that is a dead peer.
   impl_->watch_http->set_read_timeout(timeout_seconds + 30);
   std::string pending;
@@ -145,8 +144,8 @@ WatchEnd KubeClient::WatchNode(const std::string& name, const std::string& resou
   if (stop->load()) return WatchEnd::kStopped;
   if (gone || status == 410) return WatchEnd::kGone;
   if (status != 0 && status / 100 != 2) {
-    *error = impl_->Where("GET", path) + ": HTTP " + std::to_string(status) + ": " +
-             ServerMessage(body);
+    *error =
+        impl_->Where("GET", path) + ": HTTP " + std::to_string(status) + ": " + ServerMessage(body);
     return WatchEnd::kError;
   }
   if (!error->empty()) return WatchEnd::kError;

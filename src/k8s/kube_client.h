@@ -24,10 +24,10 @@ namespace migkit {
 
 /// How a watch ended.
 enum class WatchEnd {
-  kClosed,  // the server closed the stream (timeout, restart): watch again from the last version
-  kGone,    // 410 Gone: the version is too old; list again
-  kError,   // anything else; back off
-  kStopped, // `stop` became true
+  kClosed,   // the server closed the stream (timeout, restart): watch again from the last version
+  kGone,     // 410 Gone: the version is too old; list again
+  kError,    // anything else; back off
+  kStopped,  // `stop` became true
 };
 
 class KubeClient {
@@ -44,7 +44,8 @@ class KubeClient {
   /// `timeout_seconds`), an error, 410 Gone (as an HTTP status or an ERROR event), or `stop`.
   /// `*error` says what went wrong for kError.
   WatchEnd WatchNode(const std::string& name, const std::string& resource_version,
-                     int timeout_seconds, const std::function<void(const nlohmann::json&)>& on_event,
+                     int timeout_seconds,
+                     const std::function<void(const nlohmann::json&)>& on_event,
                      const std::atomic<bool>* stop, std::string* error);
   /// Ends a WatchNode in progress at once (its `stop` must already be true). May be called from
   /// another thread: the one thing that may.

@@ -50,7 +50,8 @@ Status ParseServer(const std::string& server, const std::string& where, KubeConf
   std::string host = rest;
   if (!rest.empty() && rest.front() == '[') {  // [::1]:6443
     const std::size_t close = rest.find(']');
-    if (close == std::string::npos) return Status::InvalidArgument(where + ": bad server " + server);
+    if (close == std::string::npos)
+      return Status::InvalidArgument(where + ": bad server " + server);
     host = rest.substr(1, close - 1);
     rest = rest.substr(close + 1);
   } else if (const std::size_t colon = rest.rfind(':'); colon != std::string::npos) {
@@ -97,9 +98,9 @@ StatusOr<KubeConfig> InClusterConfig(Env* env, const std::string& dir) {
         "give --kubeconfig");
   }
   const std::string h = host;
-  MIGKIT_RETURN_IF_ERROR(ParseServer(
-      "https://" + (h.find(':') != std::string::npos ? "[" + h + "]" : h) + ":" + port,
-      "KUBERNETES_SERVICE_HOST/PORT", &config));
+  MIGKIT_RETURN_IF_ERROR(
+      ParseServer("https://" + (h.find(':') != std::string::npos ? "[" + h + "]" : h) + ":" + port,
+                  "KUBERNETES_SERVICE_HOST/PORT", &config));
   MIGKIT_RETURN_IF_ERROR(ReadSmallFile(env, dir + "/ca.crt", &config.ca_pem));
   MIGKIT_RETURN_IF_ERROR(ReadSmallFile(env, dir + "/token", &config.token));
   config.token = Trim(config.token);
@@ -120,9 +121,8 @@ StatusOr<KubeConfig> KubeconfigFile(Env* env, const std::string& path) {
     const int line = LineOf(root["current-context"]);
     const YAML::Node context = Named(root["contexts"], current, "context", path, line);
     Fields f;
-    const YAML::Node cluster =
-        Named(root["clusters"], context["cluster"].as<std::string>(""), "cluster", path,
-              LineOf(context));
+    const YAML::Node cluster = Named(root["clusters"], context["cluster"].as<std::string>(""),
+                                     "cluster", path, LineOf(context));
     if (!cluster["server"]) FailAt(path, LineOf(cluster), "the cluster has no server");
     f.server = cluster["server"].as<std::string>();
     f.ca_file = cluster["certificate-authority"].as<std::string>("");
@@ -148,14 +148,16 @@ StatusOr<KubeConfig> KubeconfigFile(Env* env, const std::string& path) {
   };
   if (!fields->ca_data.empty()) {
     StatusOr<std::string> pem = DecodeBase64(fields->ca_data);
-    if (!pem.ok()) return Status::InvalidArgument(path + ": certificate-authority-data is not base64");
+    if (!pem.ok())
+      return Status::InvalidArgument(path + ": certificate-authority-data is not base64");
     config.ca_pem = *pem;
   } else if (!fields->ca_file.empty()) {
     MIGKIT_RETURN_IF_ERROR(ReadSmallFile(env, resolve(fields->ca_file), &config.ca_pem));
   } else {
     return Status::InvalidArgument(
-        path + ": the cluster has neither certificate-authority nor certificate-authority-data; "
-               "the agent will not trust a server it cannot check");
+        path +
+        ": the cluster has neither certificate-authority nor certificate-authority-data; "
+        "the agent will not trust a server it cannot check");
   }
   config.token = fields->token;
   if (config.token.empty() && !fields->token_file.empty()) {

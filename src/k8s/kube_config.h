@@ -11,11 +11,11 @@
 namespace migkit {
 
 struct KubeConfig {
-  std::string host;     // "10.96.0.1", "127.0.0.1", "api.example.com"
+  std::string host;  // "10.96.0.1", "127.0.0.1", "api.example.com"
   int port = 443;
-  std::string ca_pem;   // the CA certificates the server's certificate must chain to (PEM)
-  std::string token;    // bearer token; "" for none
-  std::string source;   // where this came from, for messages
+  std::string ca_pem;  // the CA certificates the server's certificate must chain to (PEM)
+  std::string token;   // bearer token; "" for none
+  std::string source;  // where this came from, for messages
 };
 
 /// The service account mounted into a pod: KUBERNETES_SERVICE_HOST/PORT from the environment,

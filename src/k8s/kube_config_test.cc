@@ -19,7 +19,8 @@ std::string Kubeconfig(const std::string& cluster_extra, const std::string& user
 TEST(KubeconfigFileTest, ReadsServerCaFileRelativeToTheFileAndToken) {
   MemEnv env;
   ASSERT_TRUE(env.WriteFileAtomic("/k/ca.crt", kPem).ok());
-  ASSERT_TRUE(env.WriteFileAtomic("/k/config", Kubeconfig("    certificate-authority: ca.crt\n")).ok());
+  ASSERT_TRUE(
+      env.WriteFileAtomic("/k/config", Kubeconfig("    certificate-authority: ca.crt\n")).ok());
   StatusOr<KubeConfig> c = KubeconfigFile(&env, "/k/config");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->host, "127.0.0.1");
@@ -34,10 +35,10 @@ TEST(KubeconfigFileTest, DecodesCertificateAuthorityDataAndReadsTokenFile) {
   const std::string data =
       "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUIKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=";
   ASSERT_TRUE(env.WriteFileAtomic("/k/token", "xyz\n").ok());
-  ASSERT_TRUE(env.WriteFileAtomic(
-                     "/k/config", Kubeconfig("    certificate-authority-data: " + data + "\n",
-                                             "tokenFile: /k/token"))
-                  .ok());
+  ASSERT_TRUE(
+      env.WriteFileAtomic("/k/config", Kubeconfig("    certificate-authority-data: " + data + "\n",
+                                                  "tokenFile: /k/token"))
+          .ok());
   StatusOr<KubeConfig> c = KubeconfigFile(&env, "/k/config");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->ca_pem, kPem);
@@ -46,17 +47,17 @@ TEST(KubeconfigFileTest, DecodesCertificateAuthorityDataAndReadsTokenFile) {
 
 TEST(KubeconfigFileTest, RefusesWhatWouldSkipTheServerCheck) {
   MemEnv env;
-  ASSERT_TRUE(env.WriteFileAtomic("/k/insecure",
-                                  Kubeconfig("    insecure-skip-tls-verify: true\n"))
-                  .ok());
+  ASSERT_TRUE(
+      env.WriteFileAtomic("/k/insecure", Kubeconfig("    insecure-skip-tls-verify: true\n")).ok());
   StatusOr<KubeConfig> c = KubeconfigFile(&env, "/k/insecure");
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().message(),
             "/k/insecure:11: insecure-skip-tls-verify is refused: the agent always checks the "
             "server");
   ASSERT_TRUE(env.WriteFileAtomic("/k/noca", Kubeconfig("")).ok());
-  EXPECT_NE(KubeconfigFile(&env, "/k/noca").status().message().find("neither certificate-authority"),
-            std::string::npos);
+  EXPECT_NE(
+      KubeconfigFile(&env, "/k/noca").status().message().find("neither certificate-authority"),
+      std::string::npos);
   std::string plain = Kubeconfig("    certificate-authority: ca.crt\n");
   plain.replace(plain.find("https"), 5, "http");
   ASSERT_TRUE(env.WriteFileAtomic("/k/plain", plain).ok());

@@ -22,13 +22,15 @@ StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string&
                                                               const AgentMetrics* metrics) {
   const std::size_t colon = address.rfind(':');
   char* end = nullptr;
-  const long port = colon == std::string::npos ? -1 : std::strtol(address.c_str() + colon + 1, &end, 10);
+  const long port =
+      colon == std::string::npos ? -1 : std::strtol(address.c_str() + colon + 1, &end, 10);
   if (colon == std::string::npos || colon == 0 || *end != '\0' || port < 0 || port > 65535) {
     return Status::InvalidArgument("metrics address '" + address +
                                    "' is not HOST:PORT, e.g. 127.0.0.1:9402");
   }
   std::string host = address.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   std::unique_ptr<MetricsServer> server(new MetricsServer());
   server->impl_ = std::make_unique<Impl>();
   server->impl_->server.Get("/metrics", [metrics](const httplib::Request&, httplib::Response& res) {

@@ -53,7 +53,8 @@ void NodeAgent::Run(const std::atomic<bool>* stop) {
   // A quiet watch sends nothing for minutes: end it as soon as the agent is asked to stop.
   std::atomic<bool> done{false};
   std::thread canceller([&] {
-    while (!done.load() && !stop->load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    while (!done.load() && !stop->load())
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     kube_->CancelWatch();
   });
   RunLoop(stop);
