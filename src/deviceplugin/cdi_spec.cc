@@ -10,10 +10,9 @@ std::vector<CdiDevice> CdiDevices(const std::vector<GpuInfo>& gpus) {
   std::vector<CdiDevice> devices;
   for (const GpuInfo& gpu : gpus) {
     const std::string gpu_index = std::to_string(gpu.index);
-    if (!gpu.state.mig_current) {
-      devices.push_back({gpu.uuid, gpu_index, {GpuDeviceFile(gpu.index)}});
-      continue;
-    }
+    // The whole GPU too when MIG is on: the `none` strategy hands it out as one device.
+    devices.push_back({gpu.uuid, gpu_index, {GpuDeviceFile(gpu.index)}});
+    if (!gpu.state.mig_current) continue;
     int mig_index = 0;
     for (const MigDeviceRef& ref : MigDevices(gpu.state)) {
       const MigDeviceFiles files = MigDeviceFilesFor(gpu.index, ref.gi_id, ref.ci_id);

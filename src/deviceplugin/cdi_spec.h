@@ -4,7 +4,7 @@
 // device nodes of the devices it names, e.g. "nvidia.com/gpu=MIG-<uuid>". migkit writes the spec
 // NVIDIA's container toolkit would (cluster-and-service.md §2.4): kind nvidia.com/gpu; each MIG
 // device under its UUID and under "<gpu>:<mig>" (the MIG device's index on its GPU, NVML order);
-// each GPU with MIG off under its UUID and "<gpu>"; each device's nodes from MigDeviceFilesFor;
+// each GPU under its UUID and "<gpu>"; each device's nodes from MigDeviceFilesFor;
 // the node-wide /dev/nvidiactl, /dev/nvidia-uvm and /dev/nvidia-uvm-tools for every device.
 // GPU minors are GPU indexes, as on the emulated node (emu/device_tree.h).
 #ifndef MIGKIT_DEVICEPLUGIN_CDI_SPEC_H_
@@ -28,8 +28,8 @@ struct CdiDevice {
   std::vector<std::string> device_nodes;
 };
 
-/// Every device of the spec for `gpus`, in GPU order then NVML's MIG device order. A GPU with MIG
-/// on contributes its MIG devices (none when it has no compute instance), one with MIG off itself.
+/// Every device of the spec for `gpus`: each GPU, then its MIG devices in NVML's order (none when
+/// MIG is off or no compute instance exists).
 std::vector<CdiDevice> CdiDevices(const std::vector<GpuInfo>& gpus);
 
 /// The spec as JSON text (CDI 0.5.0, the version the toolkit uses for this content).

@@ -37,14 +37,17 @@ class CdiSpecTest : public ::testing::Test {
 
 TEST_F(CdiSpecTest, MigDeviceHasTheDriversCapabilityMinors) {
   const std::vector<CdiDevice> devices = CdiDevices(gpus_);
-  ASSERT_EQ(devices.size(), 2u);
+  ASSERT_EQ(devices.size(), 3u);
   EXPECT_EQ(devices[0].uuid, gpus_[0].uuid);
   EXPECT_EQ(devices[0].index, "0");
   EXPECT_EQ(devices[0].device_nodes, std::vector<std::string>{"/dev/nvidia0"});
-  EXPECT_EQ(devices[1].uuid, gpus_[1].mig_uuids.at({7, 0}));
-  EXPECT_TRUE(devices[1].uuid.starts_with("MIG-")) << devices[1].uuid;
-  EXPECT_EQ(devices[1].index, "1:0");
-  EXPECT_EQ(devices[1].device_nodes,
+  EXPECT_EQ(devices[1].uuid, gpus_[1].uuid);
+  EXPECT_EQ(devices[1].index, "1");
+  EXPECT_EQ(devices[1].device_nodes, std::vector<std::string>{"/dev/nvidia1"});
+  EXPECT_EQ(devices[2].uuid, gpus_[1].mig_uuids.at({7, 0}));
+  EXPECT_TRUE(devices[2].uuid.starts_with("MIG-")) << devices[2].uuid;
+  EXPECT_EQ(devices[2].index, "1:0");
+  EXPECT_EQ(devices[2].device_nodes,
             (std::vector<std::string>{"/dev/nvidia1", "/dev/nvidia-caps/nvidia-cap201",
                                       "/dev/nvidia-caps/nvidia-cap202"}));
   // The same numbers as the mig-minors file the emulator writes for the runtime to read.
@@ -56,12 +59,12 @@ TEST_F(CdiSpecTest, SpecNamesEachMigDeviceByUuidAndIndex) {
   const nlohmann::json spec = nlohmann::json::parse(CdiSpecJson(gpus_));
   EXPECT_EQ(spec["cdiVersion"], "0.5.0");
   EXPECT_EQ(spec["kind"], "nvidia.com/gpu");
-  ASSERT_EQ(spec["devices"].size(), 4u);
+  ASSERT_EQ(spec["devices"].size(), 6u);
   const std::string mig_uuid = gpus_[1].mig_uuids.at({7, 0});
-  EXPECT_EQ(spec["devices"][2]["name"], mig_uuid);
-  EXPECT_EQ(spec["devices"][3]["name"], "1:0");
-  EXPECT_EQ(spec["devices"][2]["containerEdits"], spec["devices"][3]["containerEdits"]);
-  EXPECT_EQ(spec["devices"][3]["containerEdits"]["deviceNodes"][1]["path"],
+  EXPECT_EQ(spec["devices"][4]["name"], mig_uuid);
+  EXPECT_EQ(spec["devices"][5]["name"], "1:0");
+  EXPECT_EQ(spec["devices"][4]["containerEdits"], spec["devices"][5]["containerEdits"]);
+  EXPECT_EQ(spec["devices"][5]["containerEdits"]["deviceNodes"][1]["path"],
             "/dev/nvidia-caps/nvidia-cap201");
   EXPECT_EQ(spec["containerEdits"]["deviceNodes"],
             nlohmann::json::parse(R"([{"path":"/dev/nvidiactl"},{"path":"/dev/nvidia-uvm"},
@@ -71,11 +74,11 @@ TEST_F(CdiSpecTest, SpecNamesEachMigDeviceByUuidAndIndex) {
   EXPECT_EQ(QualifiedCdiName(mig_uuid), "nvidia.com/gpu=" + mig_uuid);
 }
 
-TEST_F(CdiSpecTest, MigGpuWithoutComputeInstancesHasNoDevices) {
+TEST_F(CdiSpecTest, MigGpuWithoutComputeInstancesHasNoMigDevices) {
   ASSERT_TRUE(node_->DestroyComputeInstance(1, 7, 0).ok());
   const std::vector<CdiDevice> devices = CdiDevices(MustSnapshot(node_.get()));
-  ASSERT_EQ(devices.size(), 1u);
-  EXPECT_EQ(devices[0].index, "0");
+  ASSERT_EQ(devices.size(), 2u);
+  EXPECT_EQ(devices[1].index, "1");
 }
 
 }  // namespace

@@ -46,8 +46,9 @@ TEST_F(CdiE2e, SpecMatchesTheEmulatorsMigMinors) {
 
   std::map<std::string, nlohmann::json> by_name;
   for (const nlohmann::json& d : spec["devices"]) by_name[d["name"]] = d["containerEdits"];
-  ASSERT_EQ(by_name.size(), 6u) << spec.dump(2);  // GPU 0 and the two MIG devices, twice each
+  ASSERT_EQ(by_name.size(), 8u) << spec.dump(2);  // both GPUs and the two MIG devices, twice each
   EXPECT_EQ(by_name["0"]["deviceNodes"][0]["path"], "/dev/nvidia0");
+  EXPECT_EQ(by_name["1"]["deviceNodes"][0]["path"], "/dev/nvidia1");
   // NVML's MIG device order is by GI ID: GI 2 (the 3g) is 1:0, GI 7 (the 1g) is 1:1.
   const auto cap = [&](const std::string& caps_name) {
     return "/dev/nvidia-caps/nvidia-cap" + minors.at(caps_name);
