@@ -23,6 +23,9 @@ EXTERNAL = {
     "fmt": "fmt::fmt",
     "libdl": "${CMAKE_DL_LIBS}",
     "date": "date::date-tz",
+    "gRPC": "PkgConfig::GRPCPP",
+    "cpp-httplib": "PkgConfig::HTTPLIB",
+    "OpenSSL": "OpenSSL::SSL",
 }
 KEYWORDS = {"PUBLIC", "PRIVATE", "INTERFACE"}
 

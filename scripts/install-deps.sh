@@ -11,7 +11,12 @@ packages=(
   libhowardhinnant-date-dev
   python3 tzdata
   slurmctld slurmd slurm-client munge  # tests/slurm: real Slurm daemons (22.05)
+  libgrpc++-dev protobuf-compiler protobuf-compiler-grpc python3-grpcio
+  libcpp-httplib-dev libssl-dev python3-kubernetes python3-yaml openssl
 )
+# The Kubernetes tests drive the fake API server with a real kubectl: Debian's, unless one is
+# installed already (kubernetes-client and other kubectl packages both own /usr/bin/kubectl).
+command -v kubectl >/dev/null || packages+=(kubernetes-client)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

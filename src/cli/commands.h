@@ -83,6 +83,10 @@ Handler ConfigurePlan(CLI::App* app, Context* ctx);
 
 // commands_slurm.cc: Slurm GRES configuration for the node's MIG devices (src/slurm).
 Handler ConfigureSlurm(CLI::App* app, Context* ctx);
+// commands_cdi.cc: the CDI spec of the node's devices for container runtimes.
+Handler ConfigureCdi(CLI::App* app, Context* ctx);
+// commands_k8s.cc: Kubernetes: the kubelet device plugin.
+Handler ConfigureK8s(CLI::App* app, Context* ctx);
 
 }  // namespace migkit::cli
 

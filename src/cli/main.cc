@@ -67,6 +67,10 @@ constexpr CommandDef kCommands[] = {
     {"slurm",
      "Slurm: the GRES configuration of the node's MIG devices (gres), safe layout changes (apply).",
      ConfigureSlurm},
+    {"cdi", "Generate the CDI spec of the GPUs and MIG devices for container runtimes.",
+     ConfigureCdi},
+    {"k8s", "Kubernetes: serve the kubelet device-plugin API for the GPUs and MIG devices.",
+     ConfigureK8s},
 };
 
 constexpr std::string_view kFooter =

@@ -62,6 +62,10 @@ void ResolveAll(void* h, NvmlFunctions* f, std::vector<std::string>* missing) {
   Resolve(h, &f->system_set_conf_compute_key_rotation_threshold_info,
           {"nvmlSystemSetConfComputeKeyRotationThresholdInfo"}, kOptional, missing);
   Resolve(h, &f->device_get_architecture, {"nvmlDeviceGetArchitecture"}, kOptional, missing);
+  Resolve(h, &f->event_set_create, {"nvmlEventSetCreate"}, kOptional, missing);
+  Resolve(h, &f->device_register_events, {"nvmlDeviceRegisterEvents"}, kOptional, missing);
+  Resolve(h, &f->event_set_wait, {"nvmlEventSetWait_v2"}, kOptional, missing);
+  Resolve(h, &f->event_set_free, {"nvmlEventSetFree"}, kOptional, missing);
   Resolve(h, &f->device_get_mig_mode, {"nvmlDeviceGetMigMode"}, kRequired, missing);
   Resolve(h, &f->device_set_mig_mode, {"nvmlDeviceSetMigMode"}, kRequired, missing);
   Resolve(h, &f->device_get_gpu_instance_profile_info, {"nvmlDeviceGetGpuInstanceProfileInfo"},

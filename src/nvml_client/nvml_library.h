@@ -69,6 +69,12 @@ struct NvmlFunctions {
   decltype(&::nvmlDeviceGetMigDeviceHandleByIndex) device_get_mig_device_handle_by_index = nullptr;
   decltype(&::nvmlDeviceGetGpuInstanceId) device_get_gpu_instance_id = nullptr;
   decltype(&::nvmlDeviceGetComputeInstanceId) device_get_compute_instance_id = nullptr;
+  // Events (optional: the device plugin's health check; migctl never needs them). _v2 only: the
+  // v1 wait does not report the GPU and compute instance IDs of a MIG device's event.
+  decltype(&::nvmlEventSetCreate) event_set_create = nullptr;
+  decltype(&::nvmlDeviceRegisterEvents) device_register_events = nullptr;
+  decltype(&::nvmlEventSetWait_v2) event_set_wait = nullptr;
+  decltype(&::nvmlEventSetFree) event_set_free = nullptr;
   // migkit's own library only (never NVIDIA's): the cause behind NVML_ERROR_UNKNOWN. Optional.
   nvmlReturn_t (*migkit_get_last_error)(nvmlReturn_t result, int* code, char* message,
                                         unsigned int length) = nullptr;
