@@ -23,6 +23,7 @@ EXTERNAL = {
     "fmt": "fmt::fmt",
     "libdl": "${CMAKE_DL_LIBS}",
     "date": "date::date-tz",
+    "SQLite": "SQLite::SQLite3",
 }
 KEYWORDS = {"PUBLIC", "PRIVATE", "INTERFACE"}
 
