@@ -90,11 +90,17 @@ Status CheckPlacement(const GpuModel& model, const GiProfile& profile, Placement
   return Status::Ok();
 }
 
-std::vector<Placement> FreePlacements(const GpuModel& model, const GiProfile& profile,
+std::vector<Placement> FreePlacements(const GpuModel& /*model*/, const GiProfile& profile,
                                       const std::vector<PlacedProfile>& existing) {
+  // The same rules as CheckPlacement, decided once per profile and then by one mask test per
+  // start: this runs for every candidate in the planner, the simulator and migkitd's placement.
   std::vector<Placement> out;
-  for (const Placement& p : PossiblePlacements(profile)) {
-    if (CheckPlacement(model, profile, p, existing).ok()) out.push_back(p);
+  if (CountOf(profile, existing) >= profile.instance_count) return out;
+  if (MediaConflict(profile, existing) != nullptr) return out;
+  const Occupancy occupied = OccupancyOf(existing);
+  for (int start : profile.placement_starts) {
+    const Placement p{start, profile.placement_size};
+    if (!p.Overlaps(occupied)) out.push_back(p);
   }
   return out;
 }
