@@ -69,8 +69,7 @@ std::optional<ChosenPlacement> ChooseCapacityPreservingPlacement(const std::vect
       const int rank = AutoPlacementRank(model, p.size, p.start);
       // Strictly better loss wins; at equal loss the better rank; at equal rank the earlier GPU
       // (visited first, so only a strictly better candidate replaces it).
-      if (!best || LessLoss(loss, best_loss) ||
-          (!LessLoss(best_loss, loss) && rank < best_rank)) {
+      if (!best || LessLoss(loss, best_loss) || (!LessLoss(best_loss, loss) && rank < best_rank)) {
         best = ChosenPlacement{g, profile, p};
         best_loss = loss;
         best_rank = rank;

@@ -102,7 +102,7 @@ RC_GTEST_PROP(CapacityPreservingPlacementProperty, ChoosesOnlyValidPlacementsAnd
               (const std::vector<unsigned>& picks)) {
   const GpuModel& h100 = TestModel("H100-SXM5-80GB");
   std::vector<NodeGpu> node = {{&A100(), {}}, {&h100, {}}};
-  const std::vector<std::string> names = {"1g.5gb", "1g.10gb", "2g.10gb", "3g.20gb", "4g.20gb",
+  const std::vector<std::string> names = {"1g.5gb",  "1g.10gb", "2g.10gb", "3g.20gb", "4g.20gb",
                                           "1g.20gb", "2g.20gb", "3g.40gb", "7g.80gb"};
   for (unsigned pick : picks) {
     const std::string& name = names[pick % names.size()];

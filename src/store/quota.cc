@@ -17,8 +17,8 @@ Status CheckQuota(const Tenant& tenant, const QuotaUsage& usage, const Lease& le
     const std::int64_t allowed_mib = *q.memory_gib * 1024;
     if (usage.memory_mib + lease.memory_mib > allowed_mib) {
       return Status::NoPermission(who + " needs " + std::to_string(lease.memory_mib) +
-                                  " MiB; memory quota " + std::to_string(*q.memory_gib) +
-                                  " GiB, " + std::to_string(usage.memory_mib) + " MiB used");
+                                  " MiB; memory quota " + std::to_string(*q.memory_gib) + " GiB, " +
+                                  std::to_string(usage.memory_mib) + " MiB used");
     }
   }
   auto cap = q.profile_caps.find(lease.profile);

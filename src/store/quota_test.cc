@@ -22,20 +22,20 @@ TEST(Quota, SlicesAreAHardLimit) {
   EXPECT_TRUE(CheckQuota(t, usage, LeaseOf("2g.20gb", 2, 20096)).ok());
   Status over = CheckQuota(t, usage, LeaseOf("3g.40gb", 3, 40448));
   EXPECT_EQ(over.code(), Code::kNoPermission);
-  EXPECT_EQ(over.message(),
-            "tenant acme: 3g.40gb needs 3 compute slices; quota 8, 6 used, 2 left");
+  EXPECT_EQ(over.message(), "tenant acme: 3g.40gb needs 3 compute slices; quota 8, 6 used, 2 left");
 }
 
 TEST(Quota, MemoryAndProfileCaps) {
-  Tenant t{"acme", Quota{7, 50, {{"1g.10gb", 1}}}};
+  // H100-SXM5-80GB: 1g.10gb has 9984 MiB, 1g.20gb 20096, 3g.40gb 40448 (mig-facts.md §3).
+  Tenant t{"acme", Quota{7, 40, {{"1g.10gb", 1}}}};
   QuotaUsage usage;
-  AddToUsage(LeaseOf("1g.10gb", 1, 9856), &usage);
-  EXPECT_EQ(CheckQuota(t, usage, LeaseOf("1g.10gb", 1, 9856)).message(),
+  AddToUsage(LeaseOf("1g.10gb", 1, 9984), &usage);
+  EXPECT_EQ(CheckQuota(t, usage, LeaseOf("1g.10gb", 1, 9984)).message(),
             "tenant acme: 1g.10gb: at most 1 instances of this profile; 1 used");
-  EXPECT_EQ(CheckQuota(t, usage, LeaseOf("3g.40gb", 3, 40448)).code(), Code::kOk);
-  // 9856 + 47232 MiB (4g.40gb... any profile past 50 GiB = 51200 MiB) is refused.
-  EXPECT_EQ(CheckQuota(t, usage, LeaseOf("4g.40gb", 4, 47232)).message(),
-            "tenant acme: 4g.40gb needs 47232 MiB; memory quota 50 GiB, 9856 MiB used");
+  EXPECT_EQ(CheckQuota(t, usage, LeaseOf("1g.20gb", 1, 20096)).code(), Code::kOk);
+  // 9984 + 40448 MiB is more than 40 GiB (40960 MiB).
+  EXPECT_EQ(CheckQuota(t, usage, LeaseOf("3g.40gb", 3, 40448)).message(),
+            "tenant acme: 3g.40gb needs 40448 MiB; memory quota 40 GiB, 9984 MiB used");
 }
 
 TEST(Quota, NamesAndValues) {

@@ -16,9 +16,9 @@ namespace migkit {
 /// What a tenant may hold at once. The hard limit is in compute slices, a unit that does not depend
 /// on the profile (a 3g.40gb holds 3, a 7g.80gb 7); memory and per-profile caps are optional.
 struct Quota {
-  int slices = 0;                               // compute slices held at once
-  std::optional<std::int64_t> memory_gib;       // GiB of instance memory held at once
-  std::map<std::string, int> profile_caps;      // profile name -> instances held at once
+  int slices = 0;                           // compute slices held at once
+  std::optional<std::int64_t> memory_gib;   // GiB of instance memory held at once
+  std::map<std::string, int> profile_caps;  // profile name -> instances held at once
   friend bool operator==(const Quota&, const Quota&) = default;
 };
 
@@ -36,10 +36,10 @@ struct QuotaUsage {
 };
 
 struct Lease {
-  std::string id;      // "lease-" + 16 hex digits
+  std::string id;  // "lease-" + 16 hex digits
   std::string tenant;
-  std::string node;    // the migkitd that owns the instance (several share one store)
-  int gpu = 0;         // GPU index on that node
+  std::string node;  // the migkitd that owns the instance (several share one store)
+  int gpu = 0;       // GPU index on that node
   std::string gpu_uuid;
   int gi_id = 0;
   int ci_id = 0;

@@ -86,8 +86,8 @@ class Stmt {
       if (const auto* n = std::get_if<std::int64_t>(&values[i])) {
         rc_ = sqlite3_bind_int64(stmt_, at, *n);
       } else if (const auto* s = std::get_if<std::string>(&values[i])) {
-        rc_ = sqlite3_bind_text(stmt_, at, s->data(), static_cast<int>(s->size()),
-                                SQLITE_TRANSIENT);
+        rc_ =
+            sqlite3_bind_text(stmt_, at, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
       } else {
         rc_ = sqlite3_bind_null(stmt_, at);
       }
@@ -200,7 +200,8 @@ StatusOr<Tenant> TenantOf(sqlite3* db, const std::string& name) {
 }
 
 Status WriteCaps(sqlite3* db, const std::string& tenant, const Quota& quota) {
-  MIGKIT_RETURN_IF_ERROR(Stmt(db, "DELETE FROM profile_caps WHERE tenant = ?").Bind({tenant}).Run());
+  MIGKIT_RETURN_IF_ERROR(
+      Stmt(db, "DELETE FROM profile_caps WHERE tenant = ?").Bind({tenant}).Run());
   for (const auto& [profile, cap] : quota.profile_caps) {
     MIGKIT_RETURN_IF_ERROR(
         Stmt(db, "INSERT INTO profile_caps (tenant, profile, cap) VALUES (?, ?, ?)")
@@ -214,9 +215,8 @@ Status WriteCaps(sqlite3* db, const std::string& tenant, const Quota& quota) {
 
 StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string why = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
@@ -240,7 +240,8 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
     Stmt version(db, "PRAGMA user_version");
     if (version.Step(&status)) found = version.Int(0);
   }
-  if (!status.ok()) return Status::Corruption(path + ": not a migkit store (" + status.message() + ")");
+  if (!status.ok())
+    return Status::Corruption(path + ": not a migkit store (" + status.message() + ")");
   if (found != 0 && found != kSchemaVersion) {
     return Status::Corruption(path + ": store schema version " + std::to_string(found) +
                               ", this migkitd reads version " + std::to_string(kSchemaVersion));
@@ -285,8 +286,8 @@ Status SqliteStore::CreateTenant(const Tenant& tenant) {
     MIGKIT_RETURN_IF_ERROR(status);
     MIGKIT_RETURN_IF_ERROR(
         Stmt(db_, "INSERT INTO tenants (name, quota_slices, quota_memory_gib) VALUES (?, ?, ?)")
-            .Bind({tenant.name, std::int64_t{tenant.quota.slices},
-                   Optional(tenant.quota.memory_gib)})
+            .Bind(
+                {tenant.name, std::int64_t{tenant.quota.slices}, Optional(tenant.quota.memory_gib)})
             .Run());
     return WriteCaps(db_, tenant.name, tenant.quota);
   });

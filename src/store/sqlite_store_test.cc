@@ -82,8 +82,7 @@ TEST_F(SqliteStoreTest, LedgerIsAppendOnly) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
   EXPECT_NE(sqlite3_exec(db, "DELETE FROM ledger", nullptr, nullptr, nullptr), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "UPDATE ledger SET slices = 7", nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "UPDATE ledger SET slices = 7", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
   EXPECT_EQ(store_->Ledger("acme")->size(), 1u);
 }
@@ -119,8 +118,8 @@ TEST_F(SqliteStoreTest, QuotaHoldsUnderConcurrentConnections) {
       auto store = SqliteStore::Open(path());
       ASSERT_TRUE(store.ok()) << store.status().ToString();
       for (int i = 0; i < 8; ++i) {
-        Lease l = MakeLease("t" + std::to_string(t) + "-" + std::to_string(i), "acme",
-                            t * 8 + i, 1);
+        Lease l =
+            MakeLease("t" + std::to_string(t) + "-" + std::to_string(i), "acme", t * 8 + i, 1);
         l.profile = "1g.x";
         if ((*store)->InsertLease(l).ok()) ++granted;
       }
