@@ -24,6 +24,8 @@ EXTERNAL = {
     "libdl": "${CMAKE_DL_LIBS}",
     "date": "date::date-tz",
     "SQLite": "SQLite::SQLite3",
+    "OpenSSL": "OpenSSL::Crypto",
+    "cpp-httplib": "PkgConfig::HTTPLIB",
 }
 KEYWORDS = {"PUBLIC", "PRIVATE", "INTERFACE"}
 

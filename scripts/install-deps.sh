@@ -9,6 +9,7 @@ packages=(
   libgtest-dev librapidcheck-dev libbenchmark-dev
   libglpk-dev
   libhowardhinnant-date-dev
+  libsqlite3-dev libssl-dev libcpp-httplib-dev  # migkitd (src/store, src/service)
   python3 tzdata
 )
 

@@ -57,11 +57,10 @@ StatusOr<std::vector<const GiProfile*>> ResolveProfiles(const std::vector<GpuInf
       valid += (valid.empty() ? "" : "; ") + gpu.model->id + ":";
       for (const GiProfile& p : gpu.model->gi_profiles) valid += " " + p.name;
     }
-    return Status::InvalidArgument(
-        "'" + what + "' is " +
-        (need ? std::string("a need no profile of this node meets")
-              : std::string("not a profile of any GPU of this node")) +
-        " (valid: " + valid + ")");
+    return Status::InvalidArgument("'" + what + "' is " +
+                                   (need ? std::string("a need no profile of this node meets")
+                                         : std::string("not a profile of any GPU of this node")) +
+                                   " (valid: " + valid + ")");
   }
   return profiles;
 }
@@ -383,8 +382,8 @@ StatusOr<ReconcileReport> SliceService::Reconcile() {
     ++report.vanished;
     report.actions.push_back("lease " + l.id + " of " + l.tenant + " ended: its " + l.profile +
                              " instance (GPU " + std::to_string(l.gpu) + " GI " +
-                             std::to_string(l.gi_id) + " CI " + std::to_string(l.ci_id) +
-                             ", " + l.mig_uuid + ") no longer exists");
+                             std::to_string(l.gi_id) + " CI " + std::to_string(l.ci_id) + ", " +
+                             l.mig_uuid + ") no longer exists");
   }
   for (const GpuInfo& g : *gpus) {
     for (const GpuInstance& gi : g.state.gpu_instances) {
@@ -483,8 +482,8 @@ StatusOr<DefragPlan> SliceService::PlanDefragLocked(const std::string& profile_n
       target = (*placed)[0];
       for (size_t i = 0; i < idle.size(); ++i) {
         if ((*placed)[i + 1] == idle[i]->placement) continue;
-        moves.push_back({gpu.index, idle[i]->id, to_place[i + 1]->name, idle[i]->placement,
-                         (*placed)[i + 1]});
+        moves.push_back(
+            {gpu.index, idle[i]->id, to_place[i + 1]->name, idle[i]->placement, (*placed)[i + 1]});
       }
     } else if (auto alone = PlaceGpuInstances(model, fixed, {want})) {
       // Not every idle instance fits beside it: the ones in its way go.

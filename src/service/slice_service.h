@@ -82,9 +82,9 @@ struct DefragMove {
 };
 
 struct DefragPlan {
-  std::string profile;       // what should fit afterwards
-  bool fits_now = false;     // it already fits: nothing to do
-  std::optional<int> gpu;    // where it will fit (empty when it cannot be made to fit)
+  std::string profile;                 // what should fit afterwards
+  bool fits_now = false;               // it already fits: nothing to do
+  std::optional<int> gpu;              // where it will fit (empty when it cannot be made to fit)
   std::optional<Placement> placement;  // where on that GPU
   std::vector<DefragMove> moves;
 };

@@ -52,7 +52,7 @@ RC_GTEST_PROP(SliceServiceProperty, NoDoubleAllocationNoQuotaOverrunExactLedger,
   for (const auto& [name, slices] : quotas) {
     RC_ASSERT(t.store->CreateTenant({name, Quota{slices, std::nullopt, {}}}).ok());
   }
-  const std::vector<std::string> whats = {"1g.10gb", "1g.20gb", "2g.20gb", "3g.40gb",
+  const std::vector<std::string> whats = {"1g.10gb", "1g.20gb", "2g.20gb",   "3g.40gb",
                                           "4g.40gb", "7g.80gb", "mem>=15GiB"};
   const int steps = *rc::gen::inRange(1, 40);
   for (int i = 0; i < steps; ++i) {

@@ -43,8 +43,8 @@ std::vector<UsageRow> UsageReport(const std::vector<LedgerEntry>& ledger, const 
     if (span.start == nullptr) continue;
     const std::int64_t begin = std::max(span.start->micros, window.from_micros);
     const std::int64_t end = std::min(span.stopped ? span.stop : now_micros, window.to_micros);
-    if (end <= begin && !(span.start->micros >= window.from_micros &&
-                          span.start->micros < window.to_micros)) {
+    if (end <= begin &&
+        !(span.start->micros >= window.from_micros && span.start->micros < window.to_micros)) {
       continue;  // outside the window
     }
     UsageRow& row = rows[{span.start->tenant, span.start->profile}];
@@ -69,7 +69,8 @@ std::vector<UsageRow> UsageReport(const std::vector<LedgerEntry>& ledger, const 
 nlohmann::json UsageJson(const std::vector<UsageRow>& rows, const UsageWindow& window) {
   nlohmann::json j;
   j["from"] = FormatUtc(window.from_micros);
-  j["to"] = window.to_micros == INT64_MAX ? nlohmann::json() : nlohmann::json(FormatUtc(window.to_micros));
+  j["to"] = window.to_micros == INT64_MAX ? nlohmann::json()
+                                          : nlohmann::json(FormatUtc(window.to_micros));
   j["rows"] = nlohmann::json::array();
   double total = 0;
   for (const UsageRow& r : rows) {
@@ -99,9 +100,11 @@ std::string UsageCsv(const std::vector<UsageRow>& rows) {
 
 StatusOr<std::int64_t> ParseTime(const std::string& text) {
   const Status bad = Status::InvalidArgument(
-      "time '" + text + "' is not valid (valid: RFC 3339 UTC like 2026-01-01T10:00:00Z, or Unix "
+      "time '" + text +
+      "' is not valid (valid: RFC 3339 UTC like 2026-01-01T10:00:00Z, or Unix "
       "seconds)");
-  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (!text.empty() &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     if (text.size() > 12) return bad;
     return std::stoll(text) * 1'000'000;
   }

@@ -8,10 +8,9 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "store/records.h"
@@ -19,17 +18,17 @@
 namespace migkit {
 
 struct UsageWindow {
-  std::int64_t from_micros = 0;          // inclusive
-  std::int64_t to_micros = INT64_MAX;    // exclusive
+  std::int64_t from_micros = 0;        // inclusive
+  std::int64_t to_micros = INT64_MAX;  // exclusive
 };
 
 struct UsageRow {
   std::string tenant;
   std::string profile;
-  int slices = 0;           // compute slices of the profile
-  int leases = 0;           // leases that overlap the window
+  int slices = 0;  // compute slices of the profile
+  int leases = 0;  // leases that overlap the window
   double slice_hours = 0;
-  double price = 0;         // per slice-hour
+  double price = 0;  // per slice-hour
   double cost = 0;
 };
 

@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS profile_caps (
   cap INTEGER NOT NULL,
   PRIMARY KEY (tenant, profile)
 );
+CREATE TABLE IF NOT EXISTS tokens (
+  hash TEXT PRIMARY KEY,
+  tenant TEXT NOT NULL REFERENCES tenants(name)
+);
 CREATE TABLE IF NOT EXISTS leases (
   id TEXT PRIMARY KEY,
   tenant TEXT NOT NULL REFERENCES tenants(name),
@@ -320,6 +324,24 @@ StatusOr<std::vector<Tenant>> SqliteStore::ListTenants() {
     tenants.push_back(std::move(*t));
   }
   return tenants;
+}
+
+Status SqliteStore::AddToken(const std::string& tenant, const std::string& token_hash) {
+  return InTransaction([&]() -> Status {
+    MIGKIT_RETURN_IF_ERROR(TenantOf(db_, tenant).status());
+    return Stmt(db_, "INSERT INTO tokens (hash, tenant) VALUES (?, ?)")
+        .Bind({token_hash, tenant})
+        .Run();
+  });
+}
+
+StatusOr<std::string> SqliteStore::TenantOfToken(const std::string& token_hash) {
+  Stmt s(db_, "SELECT tenant FROM tokens WHERE hash = ?");
+  s.Bind({token_hash});
+  Status status;
+  if (s.Step(&status)) return s.Text(0);
+  if (!status.ok()) return status;
+  return Status::NotFound("unknown token");
 }
 
 StatusOr<QuotaUsage> SqliteStore::Usage(const std::string& tenant) {

@@ -29,6 +29,8 @@ class SqliteStore : public Store {
   Status SetQuota(const std::string& tenant, const Quota& quota) override;
   StatusOr<Tenant> GetTenant(const std::string& name) override;
   StatusOr<std::vector<Tenant>> ListTenants() override;
+  Status AddToken(const std::string& tenant, const std::string& token_hash) override;
+  StatusOr<std::string> TenantOfToken(const std::string& token_hash) override;
   StatusOr<QuotaUsage> Usage(const std::string& tenant) override;
   Status InsertLease(const Lease& lease) override;
   Status RemoveLease(const std::string& id, std::int64_t micros,

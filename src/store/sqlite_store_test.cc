@@ -54,6 +54,14 @@ TEST_F(SqliteStoreTest, TenantsRoundTrip) {
   EXPECT_EQ(store_->SetQuota("nobody", Quota{}).code(), Code::kNotFound);
 }
 
+TEST_F(SqliteStoreTest, TokensMapToTheirTenant) {
+  ASSERT_TRUE(store_->AddToken("acme", "sha256:ab").ok());
+  EXPECT_EQ(store_->TenantOfToken("sha256:ab").value(), "acme");
+  EXPECT_EQ(store_->TenantOfToken("sha256:cd").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->AddToken("nobody", "sha256:cd").code(), Code::kNotFound);
+  EXPECT_EQ(store_->AddToken("acme", "sha256:ab").code(), Code::kInUse);
+}
+
 TEST_F(SqliteStoreTest, LeaseLifecycleWritesTheLedgerOnce) {
   ASSERT_TRUE(store_->InsertLease(MakeLease("l1", "acme", 3, 3)).ok());
   EXPECT_EQ(store_->Usage("acme")->slices, 3);

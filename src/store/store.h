@@ -35,6 +35,11 @@ class Store {
   virtual StatusOr<Tenant> GetTenant(const std::string& name) = 0;
   /// Every tenant, by name.
   virtual StatusOr<std::vector<Tenant>> ListTenants() = 0;
+  /// Records a bearer token of `tenant` by its hash (the token itself is never stored). kNotFound
+  /// if there is no such tenant; kInUse if the hash exists.
+  virtual Status AddToken(const std::string& tenant, const std::string& token_hash) = 0;
+  /// The tenant a token hash belongs to; kNotFound for an unknown hash.
+  virtual StatusOr<std::string> TenantOfToken(const std::string& token_hash) = 0;
   /// What `tenant` holds now, over every node.
   virtual StatusOr<QuotaUsage> Usage(const std::string& tenant) = 0;
 
