@@ -8,8 +8,7 @@ namespace migkit {
 namespace {
 
 template <typename T>
-T Read(const YAML::Node& value, std::string_view source, const std::string& key,
-       const char* what) {
+T Read(const YAML::Node& value, std::string_view source, const std::string& key, const char* what) {
   try {
     return value.as<T>();
   } catch (const YAML::Exception&) {

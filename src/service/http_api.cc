@@ -210,7 +210,8 @@ void HttpApi::Register(httplib::Server* server) {
     std::string message = "HTTP error " + std::to_string(res.status);
     if (res.status == 404) message = "no such endpoint: " + req.method + " " + req.path;
     if (res.status == 413) message = "request body too large";
-    if (res.status == 400) message = "malformed HTTP request (a POST or PUT needs a body, {} at least)";
+    if (res.status == 400)
+      message = "malformed HTTP request (a POST or PUT needs a body, {} at least)";
     SendError(res, res.status, res.status == 404 ? "not_found" : "http_error", message);
   });
   server->set_exception_handler(
@@ -242,24 +243,23 @@ void HttpApi::Register(httplib::Server* server) {
     }
     return std::nullopt;
   };
-  using Handler =
-      std::function<void(const Caller&, const httplib::Request&, httplib::Response&)>;
+  using Handler = std::function<void(const Caller&, const httplib::Request&, httplib::Response&)>;
   // Wraps a handler: authentication, admin-only routes, and 400 for bad bodies.
   auto route = [authenticate](bool admin_only, Handler handler) {
-    return [authenticate, admin_only, handler](const httplib::Request& req,
-                                               httplib::Response& res) {
-      std::optional<Caller> caller = authenticate(req, res);
-      if (!caller) return;
-      if (admin_only && !caller->admin) {
-        SendError(res, 403, "forbidden", "this endpoint needs the admin token");
-        return;
-      }
-      try {
-        handler(*caller, req, res);
-      } catch (const BadRequest& bad) {
-        SendError(res, 400, "invalid_argument", bad.message);
-      }
-    };
+    return
+        [authenticate, admin_only, handler](const httplib::Request& req, httplib::Response& res) {
+          std::optional<Caller> caller = authenticate(req, res);
+          if (!caller) return;
+          if (admin_only && !caller->admin) {
+            SendError(res, 403, "forbidden", "this endpoint needs the admin token");
+            return;
+          }
+          try {
+            handler(*caller, req, res);
+          } catch (const BadRequest& bad) {
+            SendError(res, 400, "invalid_argument", bad.message);
+          }
+        };
   };
   auto scope = [](const Caller& c) -> std::optional<std::string> {
     if (c.admin) return std::nullopt;
@@ -287,8 +287,7 @@ void HttpApi::Register(httplib::Server* server) {
     if (!usage.ok()) return usage.status();
     return json{{"name", t.name}, {"quota", QuotaJson(t.quota)}, {"usage", UsageJsonOf(*usage)}};
   };
-  server->Get("/v1/tenants", route(true, [this, tenant_json](const Caller&,
-                                                             const httplib::Request&,
+  server->Get("/v1/tenants", route(true, [this, tenant_json](const Caller&, const httplib::Request&,
                                                              httplib::Response& res) {
                 std::lock_guard<std::mutex> lock(store_mu_);
                 StatusOr<std::vector<Tenant>> tenants = store_->ListTenants();
@@ -315,27 +314,27 @@ void HttpApi::Register(httplib::Server* server) {
                 if (!j.ok()) return SendStatus(res, j.status());
                 SendJson(res, *j);
               }));
-  server->Put(R"(/v1/tenants/([^/]+)/quota)",
-              route(true, [this](const Caller&, const httplib::Request& req,
-                                 httplib::Response& res) {
-                json body = ParseBody(req.body, {"slices", "memory_gib", "profiles"});
-                const Quota q = QuotaFrom(body);
-                std::lock_guard<std::mutex> lock(store_mu_);
-                Status s = store_->SetQuota(req.matches[1], q);
-                if (!s.ok()) return SendStatus(res, s);
-                SendJson(res, {{"name", std::string(req.matches[1])}, {"quota", QuotaJson(q)}});
-              }));
-  server->Post(R"(/v1/tenants/([^/]+)/tokens)",
-               route(true, [this](const Caller&, const httplib::Request& req,
-                                  httplib::Response& res) {
-                 ParseBody(req.body, {});
-                 StatusOr<std::string> token = NewToken();
-                 if (!token.ok()) return SendStatus(res, token.status());
-                 std::lock_guard<std::mutex> lock(store_mu_);
-                 Status s = store_->AddToken(req.matches[1], HashToken(*token));
-                 if (!s.ok()) return SendStatus(res, s);
-                 SendJson(res, {{"tenant", std::string(req.matches[1])}, {"token", *token}}, 201);
-               }));
+  server->Put(
+      R"(/v1/tenants/([^/]+)/quota)",
+      route(true, [this](const Caller&, const httplib::Request& req, httplib::Response& res) {
+        json body = ParseBody(req.body, {"slices", "memory_gib", "profiles"});
+        const Quota q = QuotaFrom(body);
+        std::lock_guard<std::mutex> lock(store_mu_);
+        Status s = store_->SetQuota(req.matches[1], q);
+        if (!s.ok()) return SendStatus(res, s);
+        SendJson(res, {{"name", std::string(req.matches[1])}, {"quota", QuotaJson(q)}});
+      }));
+  server->Post(
+      R"(/v1/tenants/([^/]+)/tokens)",
+      route(true, [this](const Caller&, const httplib::Request& req, httplib::Response& res) {
+        ParseBody(req.body, {});
+        StatusOr<std::string> token = NewToken();
+        if (!token.ok()) return SendStatus(res, token.status());
+        std::lock_guard<std::mutex> lock(store_mu_);
+        Status s = store_->AddToken(req.matches[1], HashToken(*token));
+        if (!s.ok()) return SendStatus(res, s);
+        SendJson(res, {{"tenant", std::string(req.matches[1])}, {"token", *token}}, 201);
+      }));
 
   server->Post("/v1/leases", route(false, [this](const Caller& c, const httplib::Request& req,
                                                  httplib::Response& res) {
@@ -344,8 +343,9 @@ void HttpApi::Register(httplib::Server* server) {
                  const std::optional<std::string> profile = OptString(body, "profile");
                  const std::optional<std::string> need = OptString(body, "need");
                  if (profile.has_value() == need.has_value()) {
-                   throw BadRequest{"give exactly one of 'profile' (e.g. 3g.40gb) and 'need' "
-                                    "(e.g. mem>=20GiB,sms>=30)"};
+                   throw BadRequest{
+                       "give exactly one of 'profile' (e.g. 3g.40gb) and 'need' "
+                       "(e.g. mem>=20GiB,sms>=30)"};
                  }
                  if (need && need->find(">=") == std::string::npos) {
                    throw BadRequest{"need '" + *need +
@@ -362,8 +362,7 @@ void HttpApi::Register(httplib::Server* server) {
                    r.tenant = *tenant;
                  } else {
                    if (tenant && *tenant != c.tenant) {
-                     return SendError(res, 403, "forbidden",
-                                      "a tenant leases only for itself");
+                     return SendError(res, 403, "forbidden", "a tenant leases only for itself");
                    }
                    r.tenant = c.tenant;
                  }
@@ -373,8 +372,7 @@ void HttpApi::Register(httplib::Server* server) {
                  j["reused"] = g->reused;
                  SendJson(res, j, 201);
                }));
-  server->Get("/v1/leases", route(false, [this, scope](const Caller& c,
-                                                       const httplib::Request& req,
+  server->Get("/v1/leases", route(false, [this, scope](const Caller& c, const httplib::Request& req,
                                                        httplib::Response& res) {
                 std::optional<std::string> tenant = scope(c);
                 if (req.has_param("tenant")) {
@@ -413,42 +411,42 @@ void HttpApi::Register(httplib::Server* server) {
                    SendJson(res, {{"released", std::string(req.matches[1])}});
                  }));
 
-  server->Get("/v1/usage", route(false, [this](const Caller& c, const httplib::Request& req,
-                                               httplib::Response& res) {
-                std::optional<std::string> tenant;
-                if (req.has_param("tenant")) tenant = req.get_param_value("tenant");
-                if (!c.admin) {
-                  if (tenant && *tenant != c.tenant) {
-                    return SendError(res, 403, "forbidden", "a tenant reads only its own usage");
-                  }
-                  tenant = c.tenant;
-                }
-                UsageWindow window;
-                for (const char* key : {"from", "to"}) {
-                  if (!req.has_param(key)) continue;
-                  StatusOr<std::int64_t> t = ParseTime(req.get_param_value(key));
-                  if (!t.ok()) return SendStatus(res, t.status().WithContext(key));
-                  (std::string(key) == "from" ? window.from_micros : window.to_micros) = *t;
-                }
-                const std::string format =
-                    req.has_param("format") ? req.get_param_value("format") : "json";
-                if (format != "json" && format != "csv") {
-                  return SendError(res, 400, "invalid_argument",
-                                   "format '" + format + "' (valid: json, csv)");
-                }
-                StatusOr<std::vector<LedgerEntry>> ledger = [&] {
-                  std::lock_guard<std::mutex> lock(store_mu_);
-                  return store_->Ledger(tenant);
-                }();
-                if (!ledger.ok()) return SendStatus(res, ledger.status());
-                const std::vector<UsageRow> rows =
-                    UsageReport(*ledger, window, env_->NowMicros(), options_.prices);
-                if (format == "csv") {
-                  res.set_content(UsageCsv(rows), "text/csv");
-                } else {
-                  SendJson(res, UsageJson(rows, window));
-                }
-              }));
+  server->Get(
+      "/v1/usage",
+      route(false, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
+        std::optional<std::string> tenant;
+        if (req.has_param("tenant")) tenant = req.get_param_value("tenant");
+        if (!c.admin) {
+          if (tenant && *tenant != c.tenant) {
+            return SendError(res, 403, "forbidden", "a tenant reads only its own usage");
+          }
+          tenant = c.tenant;
+        }
+        UsageWindow window;
+        for (const char* key : {"from", "to"}) {
+          if (!req.has_param(key)) continue;
+          StatusOr<std::int64_t> t = ParseTime(req.get_param_value(key));
+          if (!t.ok()) return SendStatus(res, t.status().WithContext(key));
+          (std::string(key) == "from" ? window.from_micros : window.to_micros) = *t;
+        }
+        const std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
+        if (format != "json" && format != "csv") {
+          return SendError(res, 400, "invalid_argument",
+                           "format '" + format + "' (valid: json, csv)");
+        }
+        StatusOr<std::vector<LedgerEntry>> ledger = [&] {
+          std::lock_guard<std::mutex> lock(store_mu_);
+          return store_->Ledger(tenant);
+        }();
+        if (!ledger.ok()) return SendStatus(res, ledger.status());
+        const std::vector<UsageRow> rows =
+            UsageReport(*ledger, window, env_->NowMicros(), options_.prices);
+        if (format == "csv") {
+          res.set_content(UsageCsv(rows), "text/csv");
+        } else {
+          SendJson(res, UsageJson(rows, window));
+        }
+      }));
 
   server->Post("/v1/defrag", route(true, [this](const Caller&, const httplib::Request& req,
                                                 httplib::Response& res) {
@@ -457,7 +455,8 @@ void HttpApi::Register(httplib::Server* server) {
                  if (!profile) throw BadRequest{"'profile' is required"};
                  bool dry_run = true;
                  if (body.contains("dry_run")) {
-                   if (!body["dry_run"].is_boolean()) throw BadRequest{"'dry_run' must be a boolean"};
+                   if (!body["dry_run"].is_boolean())
+                     throw BadRequest{"'dry_run' must be a boolean"};
                    dry_run = body["dry_run"].get<bool>();
                  }
                  StatusOr<DefragPlan> plan =

@@ -77,7 +77,8 @@ class HttpApiTest : public ::testing::Test {
 };
 
 TEST_F(HttpApiTest, LeaseLifecycleThroughHttp) {
-  Reply created = Call("POST", "/v1/leases", acme_, R"({"profile":"2g.20gb","duration_seconds":60})");
+  Reply created =
+      Call("POST", "/v1/leases", acme_, R"({"profile":"2g.20gb","duration_seconds":60})");
   ASSERT_EQ(created.status, 201) << created.body;
   const json lease = created.Json();
   EXPECT_EQ(lease["profile"], "2g.20gb");
@@ -146,9 +147,9 @@ TEST_F(HttpApiTest, BadRequestsGet400WithTheReason) {
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(malformed.Json()["code"], "invalid_argument");
   EXPECT_EQ(malformed.Json()["message"].get<std::string>().rfind("malformed JSON", 0), 0u);
-  EXPECT_EQ(Call("POST", "/v1/leases", acme_, R"({"profile":"1g.10gb","color":"red"})")
-                .Json()["message"],
-            "unknown field 'color' (valid: duration_seconds, need, profile, tenant)");
+  EXPECT_EQ(
+      Call("POST", "/v1/leases", acme_, R"({"profile":"1g.10gb","color":"red"})").Json()["message"],
+      "unknown field 'color' (valid: duration_seconds, need, profile, tenant)");
   EXPECT_EQ(Call("POST", "/v1/leases", acme_, R"({"profile":"1g.10gb","duration_seconds":"1h"})")
                 .Json()["message"],
             "'duration_seconds' must be an integer");
@@ -180,9 +181,9 @@ TEST_F(HttpApiTest, AdminDefragDryRunAndTenants) {
   EXPECT_EQ(tenants.Json()["tenants"].size(), 2u);
   EXPECT_EQ(Call("POST", "/v1/tenants", kAdmin, R"({"name":"acme","quota":{"slices":1}})").status,
             409);
-  EXPECT_EQ(Call("POST", "/v1/tenants", kAdmin, R"({"name":"Bad Name","quota":{"slices":1}})")
-                .status,
-            400);
+  EXPECT_EQ(
+      Call("POST", "/v1/tenants", kAdmin, R"({"name":"Bad Name","quota":{"slices":1}})").status,
+      400);
 }
 
 class HttpApiLimitsTest : public HttpApiTest {

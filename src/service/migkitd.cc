@@ -95,8 +95,9 @@ int Run(int argc, char** argv) {
                                 ": this migkitd has no PostgreSQL store yet (use a SQLite file)");
   }
   if (config.admin_token_file.empty()) {
-    return Fail(kExitUsage, "an admin token is required: --admin-token-file FILE (or "
-                            "admin_token_file in the config)");
+    return Fail(kExitUsage,
+                "an admin token is required: --admin-token-file FILE (or "
+                "admin_token_file in the config)");
   }
   std::string admin_token;
   if (Status s = env->ReadRegularFile(config.admin_token_file, 4096, &admin_token); !s.ok()) {
@@ -104,8 +105,8 @@ int Run(int argc, char** argv) {
   }
   admin_token = Trim(admin_token);
   if (admin_token.size() < 16) {
-    return Fail(kExitEnvironment, config.admin_token_file +
-                                      ": the admin token must have at least 16 characters");
+    return Fail(kExitEnvironment,
+                config.admin_token_file + ": the admin token must have at least 16 characters");
   }
 
   StatusOr<Catalog> catalog = Catalog::Load();
@@ -121,8 +122,7 @@ int Run(int argc, char** argv) {
       if (!spec.ok()) return Fail(kExitUsage, "--emulate: " + spec.status().message());
       options->spec = *spec;
     }
-    StatusOr<std::unique_ptr<EmulatedNode>> emulated =
-        EmulatedNode::Open(env, &*catalog, *options);
+    StatusOr<std::unique_ptr<EmulatedNode>> emulated = EmulatedNode::Open(env, &*catalog, *options);
     if (!emulated.ok()) return Fail(kExitEnvironment, emulated.status().message());
     gpus = std::move(*emulated);
   } else {
@@ -132,7 +132,8 @@ int Run(int argc, char** argv) {
     nvml_client::NvmlBackendOptions options;
     options.emulated = false;
     options.allow_changes = true;
-    gpus = std::make_unique<nvml_client::NvmlBackend>(std::move(*library), &*catalog, std::move(options));
+    gpus = std::make_unique<nvml_client::NvmlBackend>(std::move(*library), &*catalog,
+                                                      std::move(options));
   }
   if (config.enable_mig) {
     StatusOr<std::vector<GpuInfo>> info = gpus->Gpus();
@@ -143,8 +144,8 @@ int Run(int argc, char** argv) {
       Status s = gpus->SetMigMode(g.index, true, &activation);
       if (s.ok() && !activation.ok()) s = gpus->ResetGpu(g.index);
       if (!s.ok()) {
-        return Fail(kExitEnvironment, "enabling MIG on GPU " + std::to_string(g.index) + ": " +
-                                          s.ToString());
+        return Fail(kExitEnvironment,
+                    "enabling MIG on GPU " + std::to_string(g.index) + ": " + s.ToString());
       }
     }
   }
@@ -166,10 +167,11 @@ int Run(int argc, char** argv) {
   SliceService service(gpus.get(), service_store->get(), env, service_options);
   StatusOr<ReconcileReport> reconciled = service.Reconcile();
   if (!reconciled.ok()) {
-    return Fail(kExitEnvironment, "reconciling the store with the node: " +
-                                      reconciled.status().ToString());
+    return Fail(kExitEnvironment,
+                "reconciling the store with the node: " + reconciled.status().ToString());
   }
-  for (const std::string& line : reconciled->actions) std::cerr << "migkitd: reconcile: " << line << "\n";
+  for (const std::string& line : reconciled->actions)
+    std::cerr << "migkitd: reconcile: " << line << "\n";
 
   ApiOptions api_options;
   api_options.admin_token = admin_token;
@@ -182,7 +184,9 @@ int Run(int argc, char** argv) {
 
   httplib::Server server;
   const int threads = config.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  server.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
   api.Register(&server);
   int bound = config.port;
   if (config.port == 0) {

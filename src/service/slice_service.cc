@@ -116,6 +116,87 @@ Status SliceService::Unmark(const Lease& lease) {
       .status();
 }
 
+StatusOr<std::optional<std::pair<size_t, int>>> SliceService::CreateInstance(
+    const std::vector<GpuInfo>& gpus, const std::vector<const GiProfile*>& profiles) {
+  // Group the GPUs by the profile name that serves the request on them, smallest first.
+  std::map<std::pair<int, std::string>, std::vector<size_t>> by_profile;
+  for (size_t g = 0; g < gpus.size(); ++g) {
+    if (const GiProfile* p = profiles[g]) by_profile[{p->slices, p->name}].push_back(g);
+  }
+  for (const auto& [key, indexes] : by_profile) {
+    std::vector<NodeGpu> node;
+    for (size_t g : indexes) {
+      node.push_back({gpus[g].model, PlacedProfilesOf(*gpus[g].model, gpus[g].state)});
+    }
+    std::optional<ChosenPlacement> place =
+        options_.placement == PlacementPolicy::kFirstFit
+            ? ChooseFirstFitPlacement(node, key.second)
+            : ChooseCapacityPreservingPlacement(node, key.second);
+    if (!place) continue;
+    const size_t g = indexes[place->gpu];
+    StatusOr<GpuInstance> gi =
+        backend_->CreateGpuInstance(gpus[g].index, place->profile->id, place->placement.start);
+    if (!gi.ok()) return gi.status().WithContext("creating " + key.second);
+    if (gi->id == Backend::kGoneId) {
+      return Status::InUse("the new " + key.second + " instance on GPU " +
+                           std::to_string(gpus[g].index) +
+                           " was destroyed by another process at once; try again");
+    }
+    return std::optional<std::pair<size_t, int>>(std::pair<size_t, int>{g, gi->id});
+  }
+  return std::optional<std::pair<size_t, int>>();
+}
+
+StatusOr<bool> SliceService::ReclaimIdleFor(const std::vector<GpuInfo>& gpus,
+                                            const std::vector<const GiProfile*>& profiles,
+                                            const std::set<std::pair<std::string, int>>& taken) {
+  // On each GPU, where the wanted profile would go if only leased and busy instances existed;
+  // the idle instances overlapping that place are the cost. The cheapest GPU (fewest slices
+  // destroyed, then fewest instances) is cleared.
+  struct Option {
+    size_t gpu = 0;
+    std::vector<const GpuInstance*> victims;
+    int slices = 0;
+  };
+  std::optional<Option> best;
+  for (size_t g = 0; g < gpus.size(); ++g) {
+    const GiProfile* want = profiles[g];
+    if (want == nullptr) continue;
+    const GpuModel& model = *gpus[g].model;
+    std::vector<PlacedProfile> fixed;
+    for (const GpuInstance& gi : gpus[g].state.gpu_instances) {
+      if (taken.count({gpus[g].uuid, gi.id})) {
+        fixed.push_back({model.FindProfileById(gi.profile_id), gi.placement});
+      }
+    }
+    for (const Placement& p : FreePlacements(model, *want, fixed)) {
+      Option o;
+      o.gpu = g;
+      for (const GpuInstance& gi : gpus[g].state.gpu_instances) {
+        if (!taken.count({gpus[g].uuid, gi.id}) && (gi.placement.Mask() & p.Mask())) {
+          o.victims.push_back(&gi);
+          o.slices += model.FindProfileById(gi.profile_id)->slices;
+        }
+      }
+      if (!best || std::make_pair(o.slices, o.victims.size()) <
+                       std::make_pair(best->slices, best->victims.size())) {
+        best = std::move(o);
+      }
+    }
+  }
+  if (!best || best->victims.empty()) return false;
+  const int index = gpus[best->gpu].index;
+  for (const GpuInstance* gi : best->victims) {
+    for (const ComputeInstance& ci : gi->compute_instances) {
+      MIGKIT_RETURN_IF_ERROR(backend_->DestroyComputeInstance(index, gi->id, ci.id)
+                                 .WithContext("reclaiming idle GI " + std::to_string(gi->id)));
+    }
+    MIGKIT_RETURN_IF_ERROR(backend_->DestroyGpuInstance(index, gi->id)
+                               .WithContext("reclaiming idle GI " + std::to_string(gi->id)));
+  }
+  return true;
+}
+
 StatusOr<Grant> SliceService::Create(const LeaseRequest& request) {
   std::lock_guard<std::mutex> lock(mu_);
   if (request.duration_seconds.has_value()) {
@@ -184,34 +265,19 @@ StatusOr<Grant> SliceService::Create(const LeaseRequest& request) {
       }
     }
   }
-  if (!chosen) {
-    // Group the GPUs by the profile name that serves the request on them, smallest first.
-    std::map<std::pair<int, std::string>, std::vector<size_t>> by_profile;
-    for (size_t g = 0; g < gpus->size(); ++g) {
-      if (const GiProfile* p = (*profiles)[g]) by_profile[{p->slices, p->name}].push_back(g);
+  // Create where the placement policy says; when nothing fits, destroy idle instances in the way
+  // on the GPU where that costs least, and try once more.
+  for (int attempt = 0; attempt < 2 && !chosen; ++attempt) {
+    if (attempt == 1) {
+      StatusOr<bool> reclaimed = ReclaimIdleFor(*gpus, *profiles, taken);
+      if (!reclaimed.ok()) return reclaimed.status();
+      if (!*reclaimed) break;
+      gpus = backend_->Gpus();
+      if (!gpus.ok()) return gpus.status();
     }
-    for (const auto& [key, indexes] : by_profile) {
-      std::vector<NodeGpu> node;
-      for (size_t g : indexes) {
-        node.push_back({(*gpus)[g].model, PlacedProfilesOf(*(*gpus)[g].model, (*gpus)[g].state)});
-      }
-      std::optional<ChosenPlacement> place =
-          options_.placement == PlacementPolicy::kFirstFit
-              ? ChooseFirstFitPlacement(node, key.second)
-              : ChooseCapacityPreservingPlacement(node, key.second);
-      if (!place) continue;
-      const size_t g = indexes[place->gpu];
-      StatusOr<GpuInstance> gi =
-          backend_->CreateGpuInstance((*gpus)[g].index, place->profile->id, place->placement.start);
-      if (!gi.ok()) return gi.status().WithContext("creating " + key.second);
-      if (gi->id == Backend::kGoneId) {
-        return Status::InUse("the new " + key.second + " instance on GPU " +
-                             std::to_string((*gpus)[g].index) +
-                             " was destroyed by another process at once; try again");
-      }
-      chosen = {g, gi->id};
-      break;
-    }
+    StatusOr<std::optional<std::pair<size_t, int>>> created = CreateInstance(*gpus, *profiles);
+    if (!created.ok()) return created.status();
+    chosen = *created;
   }
   if (!chosen) {
     return Status::InsufficientResources("no room for '" + request.what + "' on this node (" +

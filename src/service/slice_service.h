@@ -20,7 +20,9 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backend/backend.h"
@@ -122,6 +124,15 @@ class SliceService {
   const ServiceOptions& options() const { return options_; }
 
  private:
+  /// Creates a GI for the request where the placement policy says: (GPU position, GI ID), or
+  /// nullopt when it fits nowhere now.
+  StatusOr<std::optional<std::pair<size_t, int>>> CreateInstance(
+      const std::vector<GpuInfo>& gpus, const std::vector<const GiProfile*>& profiles);
+  /// Destroys the idle instances (not in `taken`) in the way of the requested profile on the GPU
+  /// where that costs the fewest slices. False when no GPU would have room even then.
+  StatusOr<bool> ReclaimIdleFor(const std::vector<GpuInfo>& gpus,
+                                const std::vector<const GiProfile*>& profiles,
+                                const std::set<std::pair<std::string, int>>& taken);
   StatusOr<Lease> GetLocked(const std::string& id, const std::optional<std::string>& tenant);
   StatusOr<int> ExpireDueLocked();
   StatusOr<DefragPlan> PlanDefragLocked(const std::string& profile);

@@ -140,6 +140,27 @@ TEST_F(SliceServiceTest, NeverTouchesALeasedInstance) {
   EXPECT_FALSE(plan->gpu.has_value());
 }
 
+TEST_F(SliceServiceTest, ReclaimsIdleInstancesWhenNothingElseFits) {
+  // Both GPUs full of idle 1g.10gb (7 each, H100's instance limit); one of GPU 0's is leased.
+  for (int gpu = 0; gpu < 2; ++gpu) {
+    for (int start = 0; start < 7; ++start) {
+      ASSERT_TRUE(t_.node->CreateGpuInstance(gpu, 19, start).ok());
+    }
+  }
+  StatusOr<Grant> small = Lease("acme", "1g.10gb");
+  ASSERT_TRUE(small.ok());
+  ASSERT_TRUE(small->reused);
+  ASSERT_EQ(small->lease.gpu, 0);
+  // A 7g.80gb fits only where every idle 1g goes: GPU 1, never the GPU holding the lease.
+  StatusOr<Grant> whole = Lease("beta", "7g.80gb");
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_FALSE(whole->reused);
+  EXPECT_EQ(whole->lease.gpu, 1);
+  EXPECT_EQ(Instances(1).size(), 1u);
+  EXPECT_EQ(Instances(0).size(), 7u);
+  EXPECT_EQ(t_.service->Get(small->lease.id, "acme")->mig_uuid, small->lease.mig_uuid);
+}
+
 TEST_F(SliceServiceTest, DefragMovesIdleInstancesOnly) {
   // GPU 0: an idle 1g.10gb at start 0 and a leased one at start 6 leave no 4g.40gb (start 0 only);
   // GPU 1: a leased 4g.40gb. Defrag moves the idle 1g away from units 0-3.
