@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 namespace migkit {
 namespace {
 
@@ -29,6 +32,19 @@ TEST(DaemonConfig, ErrorsNameTheFileAndLine) {
   EXPECT_EQ(ParseDaemonConfig("backend: cuda\n", "m.yaml", &c).message(),
             "m.yaml:1: backend: 'cuda' (valid: emulator, nvml)");
   EXPECT_EQ(c.port, 7471);  // unchanged by the failed parses
+}
+
+TEST(DaemonConfig, TheShippedExampleParses) {
+  const std::string path = std::string(MIGKIT_SOURCE_DIR) + "/deploy/systemd/migkitd.yaml";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  DaemonConfig c;
+  Status s = ParseDaemonConfig(text.str(), path, &c);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(c.listen, "127.0.0.1");
+  EXPECT_EQ(c.backend, "nvml");
+  EXPECT_DOUBLE_EQ(c.profile_prices.at("7g.80gb"), 0.45);
 }
 
 }  // namespace
