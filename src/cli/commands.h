@@ -73,6 +73,11 @@ Handler ConfigureSchedule(CLI::App* app, Context* ctx);
 // commands_plan.cc: fleet layout planning for a workload demand (src/plan).
 Handler ConfigurePlan(CLI::App* app, Context* ctx);
 
+// commands_lease.cc: clients of migkitd, the slice service (docs/service.md).
+Handler ConfigureLease(CLI::App* app, Context* ctx);
+Handler ConfigureTenant(CLI::App* app, Context* ctx);
+Handler ConfigureUsage(CLI::App* app, Context* ctx);
+
 }  // namespace migkit::cli
 
 #endif  // MIGKIT_CLI_COMMANDS_H_
