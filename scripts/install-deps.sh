@@ -10,6 +10,7 @@ packages=(
   libglpk-dev
   libhowardhinnant-date-dev
   libsqlite3-dev libssl-dev libcpp-httplib-dev  # migkitd (src/store, src/service)
+  prometheus  # promtool checks migkitd's /metrics (tests/service)
   python3 tzdata
 )
 

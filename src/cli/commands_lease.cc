@@ -56,7 +56,8 @@ std::string Query(const std::vector<std::pair<std::string, std::string>>& params
 
 }  // namespace
 
-// ---- lease ---------------------------------------------------------------------------------------
+// ---- lease
+// ---------------------------------------------------------------------------------------
 
 Handler ConfigureLease(CLI::App* app, Context* ctx) {
   struct Args {
@@ -105,28 +106,27 @@ Handler ConfigureLease(CLI::App* app, Context* ctx) {
       std::optional<json> seconds = json();
       MIGCTL_RETURN_IF_FAILED(duration(&seconds));
       if (!seconds->is_null()) body["duration_seconds"] = *seconds;
-      return Request(ctx, args->token_file, "POST", "/v1/leases", body, 201,
-                     [&](const ServiceReply& r) {
-                       ctx->Out(LeaseLine(r.body));
-                       std::string files;
-                       for (const json& f : r.body["device_files"]) files += " " + Text(f);
-                       ctx->Out("  device files:" + files + "\n  CDI: " +
-                                Text(r.body["cdi_device"]) + "\n  env: NVIDIA_VISIBLE_DEVICES=" +
-                                Text(r.body["mig_uuid"]) + "\n");
-                     });
+      return Request(
+          ctx, args->token_file, "POST", "/v1/leases", body, 201, [&](const ServiceReply& r) {
+            ctx->Out(LeaseLine(r.body));
+            std::string files;
+            for (const json& f : r.body["device_files"]) files += " " + Text(f);
+            ctx->Out("  device files:" + files + "\n  CDI: " + Text(r.body["cdi_device"]) +
+                     "\n  env: NVIDIA_VISIBLE_DEVICES=" + Text(r.body["mig_uuid"]) + "\n");
+          });
     }
     if (list->parsed()) {
-      return Request(ctx, args->token_file, "GET", "/v1/leases" + Query({{"tenant", args->tenant}}),
-                     std::nullopt, 200, [&](const ServiceReply& r) {
-                       Table table({"LEASE", "TENANT", "PROFILE", "GPU", "GI", "CI", "MIG UUID",
-                                    "EXPIRES"});
-                       for (const json& l : r.body["leases"]) {
-                         table.AddRow({Text(l["id"]), Text(l["tenant"]), Text(l["profile"]),
-                                       Text(l["gpu"]), Text(l["gi_id"]), Text(l["ci_id"]),
-                                       Text(l["mig_uuid"]), Text(l["expires"])});
-                       }
-                       ctx->Out(table.empty() ? "No leases.\n" : table.Render());
-                     });
+      return Request(
+          ctx, args->token_file, "GET", "/v1/leases" + Query({{"tenant", args->tenant}}),
+          std::nullopt, 200, [&](const ServiceReply& r) {
+            Table table({"LEASE", "TENANT", "PROFILE", "GPU", "GI", "CI", "MIG UUID", "EXPIRES"});
+            for (const json& l : r.body["leases"]) {
+              table.AddRow({Text(l["id"]), Text(l["tenant"]), Text(l["profile"]), Text(l["gpu"]),
+                            Text(l["gi_id"]), Text(l["ci_id"]), Text(l["mig_uuid"]),
+                            Text(l["expires"])});
+            }
+            ctx->Out(table.empty() ? "No leases.\n" : table.Render());
+          });
     }
     if (renew->parsed()) {
       if (args->forever == !args->duration.empty()) {
@@ -143,7 +143,8 @@ Handler ConfigureLease(CLI::App* app, Context* ctx) {
   };
 }
 
-// ---- tenant --------------------------------------------------------------------------------------
+// ---- tenant
+// --------------------------------------------------------------------------------------
 
 Handler ConfigureTenant(CLI::App* app, Context* ctx) {
   struct Args {
@@ -197,8 +198,8 @@ Handler ConfigureTenant(CLI::App* app, Context* ctx) {
     auto print_tenant = [&](const json& t) {
       std::string caps;
       for (const auto& [p, n] : t["quota"]["profiles"].items()) caps += " " + p + "<=" + Text(n);
-      std::string line = fmt::format("{}: quota {} slices", Text(t["name"]),
-                                     Text(t["quota"]["slices"]));
+      std::string line =
+          fmt::format("{}: quota {} slices", Text(t["name"]), Text(t["quota"]["slices"]));
       if (!t["quota"]["memory_gib"].is_null()) {
         line += ", " + Text(t["quota"]["memory_gib"]) + " GiB";
       }
@@ -214,8 +215,8 @@ Handler ConfigureTenant(CLI::App* app, Context* ctx) {
                        json{{"name", args->name}, {"quota", q}}, 201,
                        [&](const ServiceReply& r) { print_tenant(r.body); });
       }
-      return Request(ctx, args->token_file, "PUT", "/v1/tenants/" + args->name + "/quota", q,
-                     200, [&](const ServiceReply& r) { print_tenant(r.body); });
+      return Request(ctx, args->token_file, "PUT", "/v1/tenants/" + args->name + "/quota", q, 200,
+                     [&](const ServiceReply& r) { print_tenant(r.body); });
     }
     if (list->parsed()) {
       return Request(ctx, args->token_file, "GET", "/v1/tenants", std::nullopt, 200,
@@ -224,8 +225,8 @@ Handler ConfigureTenant(CLI::App* app, Context* ctx) {
                      });
     }
     if (show->parsed()) {
-      return Request(ctx, args->token_file, "GET", "/v1/tenants/" + args->name, std::nullopt,
-                     200, [&](const ServiceReply& r) { print_tenant(r.body); });
+      return Request(ctx, args->token_file, "GET", "/v1/tenants/" + args->name, std::nullopt, 200,
+                     [&](const ServiceReply& r) { print_tenant(r.body); });
     }
     return Request(ctx, args->token_file, "POST", "/v1/tenants/" + args->name + "/tokens",
                    json::object(), 201,
@@ -233,7 +234,8 @@ Handler ConfigureTenant(CLI::App* app, Context* ctx) {
   };
 }
 
-// ---- usage ---------------------------------------------------------------------------------------
+// ---- usage
+// ---------------------------------------------------------------------------------------
 
 Handler ConfigureUsage(CLI::App* app, Context* ctx) {
   struct Args {
@@ -250,27 +252,25 @@ Handler ConfigureUsage(CLI::App* app, Context* ctx) {
   SetExamples(app, "  migctl usage --from 2026-01-01T00:00:00Z --csv > chargeback.csv\n");
   return [=]() -> ExitCode {
     if (args->csv && ctx->json) return ctx->UsageError("give --csv or --json, not both");
-    const std::string path =
-        "/v1/usage" + Query({{"tenant", args->tenant},
-                             {"from", args->from},
-                             {"to", args->to},
-                             {"format", args->csv ? "csv" : ""}});
-    return Request(ctx, args->token_file, "GET", path, std::nullopt, 200,
-                   [&](const ServiceReply& r) {
-                     if (args->csv) return ctx->Out(r.text);
-                     Table table({"TENANT", "PROFILE", "SLICES", "LEASES", "SLICE-HOURS",
-                                  "PRICE", "COST"},
-                                 {false, false, true, true, true, true, true});
-                     for (const json& row : r.body["rows"]) {
-                       table.AddRow({Text(row["tenant"]), Text(row["profile"]),
-                                     Text(row["slices"]), Text(row["leases"]),
-                                     fmt::format("{:.3f}", row["slice_hours"].get<double>()),
-                                     fmt::format("{:.2f}", row["price_per_slice_hour"].get<double>()),
-                                     fmt::format("{:.2f}", row["cost"].get<double>())});
-                     }
-                     ctx->Out(table.empty() ? "No usage.\n" : table.Render());
-                     ctx->Out(fmt::format("total cost: {:.2f}\n", r.body["total_cost"].get<double>()));
-                   });
+    const std::string path = "/v1/usage" + Query({{"tenant", args->tenant},
+                                                  {"from", args->from},
+                                                  {"to", args->to},
+                                                  {"format", args->csv ? "csv" : ""}});
+    return Request(
+        ctx, args->token_file, "GET", path, std::nullopt, 200, [&](const ServiceReply& r) {
+          if (args->csv) return ctx->Out(r.text);
+          Table table({"TENANT", "PROFILE", "SLICES", "LEASES", "SLICE-HOURS", "PRICE", "COST"},
+                      {false, false, true, true, true, true, true});
+          for (const json& row : r.body["rows"]) {
+            table.AddRow({Text(row["tenant"]), Text(row["profile"]), Text(row["slices"]),
+                          Text(row["leases"]),
+                          fmt::format("{:.3f}", row["slice_hours"].get<double>()),
+                          fmt::format("{:.2f}", row["price_per_slice_hour"].get<double>()),
+                          fmt::format("{:.2f}", row["cost"].get<double>())});
+          }
+          ctx->Out(table.empty() ? "No usage.\n" : table.Render());
+          ctx->Out(fmt::format("total cost: {:.2f}\n", r.body["total_cost"].get<double>()));
+        });
   };
 }
 

@@ -36,14 +36,13 @@ ExitCode ServiceClient::Open(Context* ctx, const std::string& token_file,
                      "no token for migkitd: set MIGKITD_TOKEN or MIGKITD_TOKEN_FILE, or give "
                      "--token-file");
   }
-  client->emplace(ServiceClient(url != nullptr && *url != '\0' ? url : "http://127.0.0.1:7471",
-                                token));
+  client->emplace(
+      ServiceClient(url != nullptr && *url != '\0' ? url : "http://127.0.0.1:7471", token));
   return ExitCode::kOk;
 }
 
 ExitCode ServiceClient::Call(Context* ctx, const std::string& method, const std::string& path,
-                             const std::optional<nlohmann::json>& body,
-                             ServiceReply* reply) const {
+                             const std::optional<nlohmann::json>& body, ServiceReply* reply) const {
   httplib::Client http(url_);
   if (!http.is_valid()) {
     return ctx->Fail(ExitCode::kEnvironment,
@@ -60,9 +59,9 @@ ExitCode ServiceClient::Call(Context* ctx, const std::string& method, const std:
     return http.Get(path.c_str(), headers);
   }();
   if (!result) {
-    return ctx->Fail(ExitCode::kEnvironment, "cannot reach migkitd at " + url_ + " (" +
-                                                 httplib::to_string(result.error()) +
-                                                 "); is it running? (MIGKITD_URL sets the address)");
+    return ctx->Fail(ExitCode::kEnvironment,
+                     "cannot reach migkitd at " + url_ + " (" + httplib::to_string(result.error()) +
+                         "); is it running? (MIGKITD_URL sets the address)");
   }
   reply->status = result->status;
   reply->text = result->body;
@@ -78,7 +77,7 @@ ExitCode ServiceClient::FailReply(Context* ctx, const ServiceReply& reply) {
     message = reply.body.value("message", "");
     code = reply.body.value("code", "error");
   }
-  const ExitCode exit = reply.status == 400  ? ExitCode::kUsage
+  const ExitCode exit = reply.status == 400   ? ExitCode::kUsage
                         : reply.status >= 500 ? ExitCode::kEnvironment
                                               : ExitCode::kFailed;
   return ctx->Fail(exit, message + " (HTTP " + std::to_string(reply.status) + " " + code + ")");
@@ -89,11 +88,20 @@ std::optional<long long> ParseDuration(const std::string& text) {
   long long unit = 1;
   std::string digits = text;
   switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    default: break;
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    default:
+      break;
   }
   if (!std::isdigit(static_cast<unsigned char>(text.back()))) digits.pop_back();
   if (digits.empty()) return std::nullopt;

@@ -171,6 +171,10 @@ json PlanJson(const DefragPlan& p, bool executed) {
           {"executed", executed}};
 }
 
+// When the request this worker thread is serving arrived (each request runs on one thread from
+// the pre-routing handler to the logger).
+thread_local std::chrono::steady_clock::time_point request_start;
+
 }  // namespace
 
 HttpApi::HttpApi(SliceService* service, Store* store, Env* env, ApiOptions options)
@@ -195,7 +199,12 @@ bool HttpApi::Admit(const std::string& key) {
 
 void HttpApi::Register(httplib::Server* server) {
   server->set_payload_max_length(options_.max_body_bytes);
+  server->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    const auto elapsed = std::chrono::steady_clock::now() - request_start;
+    stats_.Observe(req.method, res.status, std::chrono::duration<double>(elapsed).count());
+  });
   server->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    request_start = std::chrono::steady_clock::now();
     const std::string auth = req.get_header_value("Authorization");
     const std::string key = auth.empty() ? "addr:" + req.remote_addr : HashToken(auth);
     if (!Admit(key)) {
@@ -447,6 +456,26 @@ void HttpApi::Register(httplib::Server* server) {
           SendJson(res, UsageJson(rows, window));
         }
       }));
+
+  server->Get("/metrics",
+              route(true, [this](const Caller&, const httplib::Request&, httplib::Response& res) {
+                StatusOr<NodeSnapshot> snapshot = service_->Snapshot();
+                if (!snapshot.ok()) return SendStatus(res, snapshot.status());
+                std::vector<TenantMetrics> tenants;
+                {
+                  std::lock_guard<std::mutex> lock(store_mu_);
+                  StatusOr<std::vector<Tenant>> all = store_->ListTenants();
+                  if (!all.ok()) return SendStatus(res, all.status());
+                  for (Tenant& t : *all) {
+                    StatusOr<QuotaUsage> usage = store_->Usage(t.name);
+                    if (!usage.ok()) return SendStatus(res, usage.status());
+                    tenants.push_back({std::move(t), std::move(*usage)});
+                  }
+                }
+                res.set_content(
+                    RenderNodeMetrics(snapshot->gpus, snapshot->leases, tenants) + stats_.Render(),
+                    "text/plain; version=0.0.4");
+              }));
 
   server->Post("/v1/defrag", route(true, [this](const Caller&, const httplib::Request& req,
                                                 httplib::Response& res) {

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "service/metrics.h"
 #include "service/slice_service.h"
 #include "service/usage_report.h"
 #include "store/store.h"
@@ -60,6 +61,7 @@ class HttpApi {
   std::mutex store_mu_;
   std::mutex rate_mu_;
   std::map<std::string, Bucket> buckets_;
+  RequestStats stats_;
 };
 
 }  // namespace migkit

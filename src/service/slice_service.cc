@@ -413,6 +413,16 @@ StatusOr<int> SliceService::ExpireDueLocked() {
   return expired;
 }
 
+StatusOr<NodeSnapshot> SliceService::Snapshot() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (StatusOr<int> expired = ExpireDueLocked(); !expired.ok()) return expired.status();
+  StatusOr<std::vector<GpuInfo>> gpus = backend_->Gpus();
+  if (!gpus.ok()) return gpus.status();
+  StatusOr<std::vector<Lease>> leases = store_->ListLeases(std::nullopt, options_.node);
+  if (!leases.ok()) return leases.status();
+  return NodeSnapshot{std::move(*gpus), std::move(*leases)};
+}
+
 StatusOr<ReconcileReport> SliceService::Reconcile() {
   std::lock_guard<std::mutex> lock(mu_);
   ReconcileReport report;

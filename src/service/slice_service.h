@@ -91,6 +91,12 @@ struct DefragPlan {
   std::vector<DefragMove> moves;
 };
 
+/// The node and its leases at one moment, for metrics and the web view.
+struct NodeSnapshot {
+  std::vector<GpuInfo> gpus;
+  std::vector<Lease> leases;  // this node's active leases
+};
+
 class SliceService {
  public:
   /// `backend`, `store` and `env` (the clock and busy marks) must outlive the service.
@@ -112,6 +118,8 @@ class SliceService {
   StatusOr<std::vector<Lease>> List(const std::optional<std::string>& tenant);
   /// Ends every lease of this node whose expiry has passed; returns how many.
   StatusOr<int> ExpireDue();
+  /// The GPUs and this node's leases, read together.
+  StatusOr<NodeSnapshot> Snapshot();
   /// Brings the store, the busy marks and the node into agreement (see ReconcileReport).
   StatusOr<ReconcileReport> Reconcile();
 
