@@ -26,6 +26,7 @@ EXTERNAL = {
     "SQLite": "SQLite::SQLite3",
     "OpenSSL": "OpenSSL::Crypto",
     "cpp-httplib": "PkgConfig::HTTPLIB",
+    "libpq": "PkgConfig::LIBPQ",
 }
 KEYWORDS = {"PUBLIC", "PRIVATE", "INTERFACE"}
 

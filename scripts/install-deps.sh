@@ -11,6 +11,7 @@ packages=(
   libhowardhinnant-date-dev
   libsqlite3-dev libssl-dev libcpp-httplib-dev  # migkitd (src/store, src/service)
   prometheus  # promtool checks migkitd's /metrics (tests/service)
+  libpq-dev postgresql  # migkitd's PostgreSQL store and its test (tests/service)
   python3 tzdata
 )
 

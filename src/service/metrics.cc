@@ -87,11 +87,13 @@ std::string RequestStats::Render() const {
          "Time from reading a request to its response, by method.");
   for (const auto& [method, h] : latency_) {
     for (size_t i = 0; i < kBuckets.size(); ++i) {
-      out += fmt::format("migkitd_http_request_duration_seconds_bucket{{method=\"{}\",le=\"{}\"}} {}\n",
-                         Escape(method), kBuckets[i], h.buckets[i]);
+      out += fmt::format(
+          "migkitd_http_request_duration_seconds_bucket{{method=\"{}\",le=\"{}\"}} {}\n",
+          Escape(method), kBuckets[i], h.buckets[i]);
     }
-    out += fmt::format("migkitd_http_request_duration_seconds_bucket{{method=\"{}\",le=\"+Inf\"}} {}\n",
-                       Escape(method), h.count);
+    out += fmt::format(
+        "migkitd_http_request_duration_seconds_bucket{{method=\"{}\",le=\"+Inf\"}} {}\n",
+        Escape(method), h.count);
     out += fmt::format("migkitd_http_request_duration_seconds_sum{{method=\"{}\"}} {}\n",
                        Escape(method), h.sum);
     out += fmt::format("migkitd_http_request_duration_seconds_count{{method=\"{}\"}} {}\n",
@@ -124,11 +126,10 @@ std::string RenderNodeMetrics(const std::vector<GpuInfo>& gpus, const std::vecto
   int total = 0, used = 0;
   for (const GpuInfo& g : gpus) {
     const GpuSlices s = SlicesOf(g, leased);
-    for (const auto& [state, n] : {std::pair<const char*, int>{"leased", s.leased},
-                                   {"idle", s.idle},
-                                   {"free", s.free}}) {
-      out += fmt::format("migkitd_gpu_slices{{gpu=\"{}\",model=\"{}\",state=\"{}\"}} {}\n",
-                         g.index, Escape(g.model->id), state, n);
+    for (const auto& [state, n] :
+         {std::pair<const char*, int>{"leased", s.leased}, {"idle", s.idle}, {"free", s.free}}) {
+      out += fmt::format("migkitd_gpu_slices{{gpu=\"{}\",model=\"{}\",state=\"{}\"}} {}\n", g.index,
+                         Escape(g.model->id), state, n);
     }
     if (g.state.MigUsable()) {
       total += g.model->compute_slices;
@@ -153,7 +154,8 @@ std::string RenderNodeMetrics(const std::vector<GpuInfo>& gpus, const std::vecto
     for (const auto& [profile, count] : t.usage.profiles) n += count;
     out += fmt::format("migkitd_tenant_leases{{tenant=\"{}\"}} {}\n", Escape(t.tenant.name), n);
   }
-  Header(&out, "migkitd_tenant_slices", "gauge", "Compute slices each tenant holds, over every node.");
+  Header(&out, "migkitd_tenant_slices", "gauge",
+         "Compute slices each tenant holds, over every node.");
   for (const TenantMetrics& t : tenants) {
     out += fmt::format("migkitd_tenant_slices{{tenant=\"{}\"}} {}\n", Escape(t.tenant.name),
                        t.usage.slices);

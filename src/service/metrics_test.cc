@@ -16,14 +16,16 @@ TEST(Metrics, GaugesFollowTheNode) {
   NodeSnapshot snap = t.service->Snapshot().value();
   const int leased_gpu = snap.leases.at(0).gpu;
   const std::string text = RenderNodeMetrics(
-      snap.gpus, snap.leases, {{Tenant{"acme", Quota{8, std::nullopt, {}}}, QuotaUsage{3, 40448, {{"3g.40gb", 1}}}}});
+      snap.gpus, snap.leases,
+      {{Tenant{"acme", Quota{8, std::nullopt, {}}}, QuotaUsage{3, 40448, {{"3g.40gb", 1}}}}});
   // H100-SXM5-80GB has 7 compute slices (mig-facts.md §3): 3 leased, 4 free on the lease's GPU.
   const std::string g = std::to_string(leased_gpu);
   EXPECT_NE(text.find("migkitd_gpu_slices{gpu=\"" + g +
                       "\",model=\"H100-SXM5-80GB\",state=\"leased\"} 3\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("migkitd_gpu_slices{gpu=\"" + g + "\",model=\"H100-SXM5-80GB\",state=\"free\"} 4\n"),
+  EXPECT_NE(text.find("migkitd_gpu_slices{gpu=\"" + g +
+                      "\",model=\"H100-SXM5-80GB\",state=\"free\"} 4\n"),
             std::string::npos);
   EXPECT_NE(text.find("migkitd_instances{gpu=\"1\",profile=\"1g.10gb\",state=\"idle\"} 1\n"),
             std::string::npos);
@@ -64,10 +66,12 @@ TEST(Metrics, RequestHistogram) {
   const std::string text = stats.Render();
   EXPECT_NE(text.find("migkitd_http_requests_total{method=\"GET\",code=\"200\"} 1\n"),
             std::string::npos);
-  EXPECT_NE(text.find("migkitd_http_request_duration_seconds_bucket{method=\"GET\",le=\"0.0025\"} 1\n"),
-            std::string::npos);
-  EXPECT_NE(text.find("migkitd_http_request_duration_seconds_bucket{method=\"GET\",le=\"+Inf\"} 2\n"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("migkitd_http_request_duration_seconds_bucket{method=\"GET\",le=\"0.0025\"} 1\n"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find("migkitd_http_request_duration_seconds_bucket{method=\"GET\",le=\"+Inf\"} 2\n"),
+      std::string::npos);
   EXPECT_NE(text.find("migkitd_http_request_duration_seconds_count{method=\"GET\"} 2\n"),
             std::string::npos);
 }

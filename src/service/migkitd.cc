@@ -24,6 +24,7 @@
 #include "service/daemon_config.h"
 #include "service/http_api.h"
 #include "service/slice_service.h"
+#include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 
 namespace migkit {
@@ -57,7 +58,8 @@ int Run(int argc, char** argv) {
   app.add_option("--listen", listen, "address to listen on (default 127.0.0.1)");
   app.add_option("--port", port, "TCP port (default 7471; 0 picks a free one)");
   app.add_option("--state-dir", state_dir, "state directory (emulated node, busy marks, store)");
-  app.add_option("--store", store, "SQLite store file (default <state-dir>/migkitd.db)");
+  app.add_option("--store", store,
+                 "SQLite file (default <state-dir>/migkitd.db) or postgres://... URI");
   app.add_option("--node", node, "this node's name in the store (default local)");
   app.add_option("--admin-token-file", admin_token_file, "file holding the admin token");
   app.add_option("--backend", backend, "emulator or nvml");
@@ -89,10 +91,6 @@ int Run(int argc, char** argv) {
   if (enable_mig) config.enable_mig = true;
   if (config.backend != "emulator" && config.backend != "nvml") {
     return Fail(kExitUsage, "--backend '" + config.backend + "' (valid: emulator, nvml)");
-  }
-  if (config.store.rfind("postgres://", 0) == 0 || config.store.rfind("postgresql://", 0) == 0) {
-    return Fail(kExitUsage, "--store " + config.store +
-                                ": this migkitd has no PostgreSQL store yet (use a SQLite file)");
   }
   if (config.admin_token_file.empty()) {
     return Fail(kExitUsage,
@@ -155,9 +153,21 @@ int Run(int argc, char** argv) {
   }
   if (config.store.empty()) config.store = config.state_dir + "/migkitd.db";
   // The service and the API each get a connection; each is used by one thread at a time.
-  StatusOr<std::unique_ptr<SqliteStore>> service_store = SqliteStore::Open(config.store);
+  const bool postgres =
+      config.store.rfind("postgres://", 0) == 0 || config.store.rfind("postgresql://", 0) == 0;
+  auto open_store = [&]() -> StatusOr<std::unique_ptr<Store>> {
+    if (postgres) {
+      StatusOr<std::unique_ptr<PostgresStore>> pg = PostgresStore::Open(config.store);
+      if (!pg.ok()) return pg.status();
+      return std::unique_ptr<Store>(std::move(*pg));
+    }
+    StatusOr<std::unique_ptr<SqliteStore>> lite = SqliteStore::Open(config.store);
+    if (!lite.ok()) return lite.status();
+    return std::unique_ptr<Store>(std::move(*lite));
+  };
+  StatusOr<std::unique_ptr<Store>> service_store = open_store();
   if (!service_store.ok()) return Fail(kExitEnvironment, service_store.status().message());
-  StatusOr<std::unique_ptr<SqliteStore>> api_store = SqliteStore::Open(config.store);
+  StatusOr<std::unique_ptr<Store>> api_store = open_store();
   if (!api_store.ok()) return Fail(kExitEnvironment, api_store.status().message());
 
   ServiceOptions service_options;
@@ -225,9 +235,10 @@ int Run(int argc, char** argv) {
       lock.lock();
     }
   });
+  // A PostgreSQL URI may hold a password: name the kind of store only.
   std::cout << "migkitd: node " << config.node << " (" << gpus->Describe() << "), store "
-            << config.store << ", listening on http://" << config.listen << ":" << bound
-            << std::endl;
+            << (postgres ? std::string("PostgreSQL") : config.store) << ", listening on http://"
+            << config.listen << ":" << bound << std::endl;
   const bool served = server.listen_after_bind();
   if (!served) {
     // The server stopped without a signal: wake the signal thread so it can be joined.

@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS leases (
   mig_uuid TEXT NOT NULL,
   created_micros INTEGER NOT NULL,
   expires_micros INTEGER,
-  UNIQUE (gpu_uuid, gi_id)
+  UNIQUE (node, gpu_uuid, gi_id)
 );
 CREATE INDEX IF NOT EXISTS leases_by_tenant ON leases(tenant);
 CREATE TABLE IF NOT EXISTS ledger (
