@@ -12,6 +12,7 @@ packages=(
   libsqlite3-dev libssl-dev libcpp-httplib-dev  # migkitd (src/store, src/service)
   prometheus  # promtool checks migkitd's /metrics (tests/service)
   libpq-dev postgresql  # migkitd's PostgreSQL store and its test (tests/service)
+  chromium  # headless test of migkitd's web view (tests/service)
   python3 tzdata
 )
 

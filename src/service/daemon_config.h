@@ -31,7 +31,7 @@ struct DaemonConfig {
   std::map<std::string, double> profile_prices;  // profile -> price per slice-hour
   std::int64_t max_duration_seconds = 0;         // 0: no limit
   int threads = 8;                               // HTTP worker threads
-  std::string web_dir;  // the web view's files; default: <executable dir>/../share/migkit/web
+  std::string web_dir;  // the web view's files; default: the source tree's web/
 };
 
 /// Reads the YAML `text` of a config file named `source` over the defaults in `*config`.

@@ -477,6 +477,61 @@ void HttpApi::Register(httplib::Server* server) {
                     "text/plain; version=0.0.4");
               }));
 
+  server->Get(
+      "/v1/node",
+      route(true, [this](const Caller&, const httplib::Request&, httplib::Response& res) {
+        StatusOr<NodeSnapshot> snapshot = service_->Snapshot();
+        if (!snapshot.ok()) return SendStatus(res, snapshot.status());
+        std::map<std::pair<std::string, int>, const Lease*> by_instance;
+        for (const Lease& l : snapshot->leases) by_instance[{l.gpu_uuid, l.gi_id}] = &l;
+        json gpus = json::array();
+        for (const GpuInfo& g : snapshot->gpus) {
+          json instances = json::array();
+          for (const GpuInstance& gi : g.state.gpu_instances) {
+            const GiProfile* p = g.model->FindProfileById(gi.profile_id);
+            auto lease = by_instance.find({g.uuid, gi.id});
+            instances.push_back(
+                {{"gi_id", gi.id},
+                 {"profile", p != nullptr ? p->name : std::to_string(gi.profile_id)},
+                 {"slices", p != nullptr ? p->slices : 0},
+                 {"start", gi.placement.start},
+                 {"size", gi.placement.size},
+                 {"lease", lease == by_instance.end() ? json()
+                                                      : json{{"id", lease->second->id},
+                                                             {"tenant", lease->second->tenant}}}});
+          }
+          gpus.push_back({{"index", g.index},
+                          {"model", g.model->id},
+                          {"uuid", g.uuid},
+                          {"mig", g.state.MigUsable()},
+                          {"compute_slices", g.model->compute_slices},
+                          {"placement_units", g.model->placement_units},
+                          {"instances", instances}});
+        }
+        SendJson(res,
+                 {{"node", service_->options().node},
+                  {"gpus", gpus},
+                  {"fragmentation_score", FragmentationScore(snapshot->gpus, snapshot->leases)}});
+      }));
+
+  if (!options_.web_dir.empty()) {
+    // The web view's three files, read at each request (no other path is ever opened).
+    const std::vector<std::pair<std::string, std::pair<std::string, std::string>>> files = {
+        {"/", {"index.html", "text/html; charset=utf-8"}},
+        {"/web/app.js", {"app.js", "application/javascript"}},
+        {"/web/style.css", {"style.css", "text/css"}}};
+    for (const auto& [path, file] : files) {
+      const std::string name = file.first, type = file.second;
+      server->Get(path, [this, name, type](const httplib::Request&, httplib::Response& res) {
+        std::string content;
+        Status s = env_->ReadRegularFile(options_.web_dir + "/" + name, 1 << 20, &content);
+        if (!s.ok()) return SendStatus(res, Status::NotFound("web view: " + s.message()));
+        res.set_header("Content-Security-Policy", "default-src 'self'");
+        res.set_content(content, type);
+      });
+    }
+  }
+
   server->Post("/v1/defrag", route(true, [this](const Caller&, const httplib::Request& req,
                                                 httplib::Response& res) {
                  json body = ParseBody(req.body, {"profile", "dry_run"});

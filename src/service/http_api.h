@@ -6,7 +6,8 @@
 // reads only its own tenant record and usage. Bodies are JSON objects; malformed JSON, unknown
 // fields and wrong types are 400 with the reason. Every error is a JSON body {"code", "message"}.
 // Requests are limited in size (413) and rate, per token or, without one, per address (429).
-// docs/service.md and docs/openapi.yaml describe the endpoints.
+// docs/service.md and docs/openapi.yaml describe the endpoints. GET / serves the web view (web/),
+// whose script calls the API with the token from the page's URL fragment.
 //
 // Thread-safety: handlers run on the server's worker threads; the service serialises its calls
 // and the API's own store connection is guarded by a mutex.
@@ -35,6 +36,8 @@ struct ApiOptions {
   double rate_per_second = 100;
   double rate_burst = 200;
   Prices prices;
+  /// Directory of the web view (index.html, app.js, style.css); empty: no web view.
+  std::string web_dir;
 };
 
 class HttpApi {

@@ -190,6 +190,8 @@ int Run(int argc, char** argv) {
   api_options.rate_burst = config.rate_burst;
   api_options.prices.per_slice_hour = config.price_per_slice_hour;
   api_options.prices.per_profile = config.profile_prices;
+  // The build tree's web/ unless the config or --web-dir names the installed copy.
+  api_options.web_dir = config.web_dir.empty() ? MIGKIT_WEB_DIR : config.web_dir;
   HttpApi api(&service, api_store->get(), env, api_options);
 
   httplib::Server server;

@@ -108,7 +108,8 @@ StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& 
   }
   std::unique_ptr<PostgresStore> store(new PostgresStore(conn));
   // Notices such as "relation already exists, skipping" are not for migkitd's log.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   Status s = store->InTransaction([&]() -> Status {
     PGresult* r = PQexec(conn, kSchema);
     const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
@@ -164,10 +165,10 @@ Status PostgresStore::CreateTenant(const Tenant& tenant) {
   MIGKIT_RETURN_IF_ERROR(CheckTenantName(tenant.name));
   MIGKIT_RETURN_IF_ERROR(CheckQuotaValues(tenant.quota));
   return InTransaction([&]() -> Status {
-    StatusOr<std::vector<Row>> inserted =
-        Query("INSERT INTO tenants (name, quota_slices, quota_memory_gib) VALUES ($1, $2, $3) "
-              "ON CONFLICT (name) DO NOTHING RETURNING name",
-              {tenant.name, Num(tenant.quota.slices), OptNum(tenant.quota.memory_gib)});
+    StatusOr<std::vector<Row>> inserted = Query(
+        "INSERT INTO tenants (name, quota_slices, quota_memory_gib) VALUES ($1, $2, $3) "
+        "ON CONFLICT (name) DO NOTHING RETURNING name",
+        {tenant.name, Num(tenant.quota.slices), OptNum(tenant.quota.memory_gib)});
     if (!inserted.ok()) return inserted.status();
     if (inserted->empty()) return Status::InUse("tenant '" + tenant.name + "' exists");
     for (const auto& [profile, cap] : tenant.quota.profile_caps) {
@@ -183,10 +184,10 @@ Status PostgresStore::CreateTenant(const Tenant& tenant) {
 Status PostgresStore::SetQuota(const std::string& tenant, const Quota& quota) {
   MIGKIT_RETURN_IF_ERROR(CheckQuotaValues(quota));
   return InTransaction([&]() -> Status {
-    StatusOr<std::vector<Row>> updated =
-        Query("UPDATE tenants SET quota_slices = $2, quota_memory_gib = $3 WHERE name = $1 "
-              "RETURNING name",
-              {tenant, Num(quota.slices), OptNum(quota.memory_gib)});
+    StatusOr<std::vector<Row>> updated = Query(
+        "UPDATE tenants SET quota_slices = $2, quota_memory_gib = $3 WHERE name = $1 "
+        "RETURNING name",
+        {tenant, Num(quota.slices), OptNum(quota.memory_gib)});
     if (!updated.ok()) return updated.status();
     if (updated->empty()) return Status::NotFound("no tenant named '" + tenant + "'");
     MIGKIT_RETURN_IF_ERROR(Query("DELETE FROM profile_caps WHERE tenant = $1", {tenant}).status());
@@ -234,7 +235,8 @@ Status PostgresStore::AddToken(const std::string& tenant, const std::string& tok
 }
 
 StatusOr<std::string> PostgresStore::TenantOfToken(const std::string& token_hash) {
-  StatusOr<std::vector<Row>> rows = Query("SELECT tenant FROM tokens WHERE hash = $1", {token_hash});
+  StatusOr<std::vector<Row>> rows =
+      Query("SELECT tenant FROM tokens WHERE hash = $1", {token_hash});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("unknown token");
   return (*rows)[0][0].value_or("");
@@ -269,20 +271,20 @@ Status PostgresStore::InsertLease(const Lease& lease) {
     Status inserted =
         Query(std::string("INSERT INTO leases (") + kLeaseColumns +
                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-              {lease.id, lease.tenant, lease.node, Num(lease.gpu), lease.gpu_uuid,
-               Num(lease.gi_id), Num(lease.ci_id), lease.profile, Num(lease.slices),
-               Num(lease.memory_mib), lease.mig_uuid, Num(lease.created_micros),
-               OptNum(lease.expires_micros)})
+              {lease.id, lease.tenant, lease.node, Num(lease.gpu), lease.gpu_uuid, Num(lease.gi_id),
+               Num(lease.ci_id), lease.profile, Num(lease.slices), Num(lease.memory_mib),
+               lease.mig_uuid, Num(lease.created_micros), OptNum(lease.expires_micros)})
             .status();
     if (inserted.code() == Code::kInUse) {
       return Status::InUse("GPU " + lease.gpu_uuid + " GI " + std::to_string(lease.gi_id) +
                            " is already leased (or lease id " + lease.id + " exists)");
     }
     MIGKIT_RETURN_IF_ERROR(inserted);
-    return Query("INSERT INTO ledger (kind, lease_id, tenant, node, profile, slices, gpu_uuid, "
-                 "micros, reason) VALUES ('start', $1, $2, $3, $4, $5, $6, $7, '')",
-                 {lease.id, lease.tenant, lease.node, lease.profile, Num(lease.slices),
-                  lease.gpu_uuid, Num(lease.created_micros)})
+    return Query(
+               "INSERT INTO ledger (kind, lease_id, tenant, node, profile, slices, gpu_uuid, "
+               "micros, reason) VALUES ('start', $1, $2, $3, $4, $5, $6, $7, '')",
+               {lease.id, lease.tenant, lease.node, lease.profile, Num(lease.slices),
+                lease.gpu_uuid, Num(lease.created_micros)})
         .status();
   });
 }
@@ -290,15 +292,15 @@ Status PostgresStore::InsertLease(const Lease& lease) {
 Status PostgresStore::RemoveLease(const std::string& id, std::int64_t micros,
                                   const std::string& reason) {
   return InTransaction([&]() -> Status {
-    StatusOr<std::vector<Row>> removed = Query(
-        std::string("DELETE FROM leases WHERE id = $1 RETURNING ") + kLeaseColumns, {id});
+    StatusOr<std::vector<Row>> removed =
+        Query(std::string("DELETE FROM leases WHERE id = $1 RETURNING ") + kLeaseColumns, {id});
     if (!removed.ok()) return removed.status();
     if (removed->empty()) return Status::NotFound("no active lease '" + id + "'");
     const Lease l = LeaseFrom((*removed)[0]);
-    return Query("INSERT INTO ledger (kind, lease_id, tenant, node, profile, slices, gpu_uuid, "
-                 "micros, reason) VALUES ('stop', $1, $2, $3, $4, $5, $6, $7, $8)",
-                 {l.id, l.tenant, l.node, l.profile, Num(l.slices), l.gpu_uuid, Num(micros),
-                  reason})
+    return Query(
+               "INSERT INTO ledger (kind, lease_id, tenant, node, profile, slices, gpu_uuid, "
+               "micros, reason) VALUES ('stop', $1, $2, $3, $4, $5, $6, $7, $8)",
+               {l.id, l.tenant, l.node, l.profile, Num(l.slices), l.gpu_uuid, Num(micros), reason})
         .status();
   });
 }
@@ -334,10 +336,10 @@ StatusOr<std::vector<Lease>> PostgresStore::ListLeases(const std::optional<std::
 }
 
 StatusOr<std::vector<LedgerEntry>> PostgresStore::Ledger(const std::optional<std::string>& tenant) {
-  StatusOr<std::vector<Row>> rows =
-      Query("SELECT seq, kind, lease_id, tenant, node, profile, slices, gpu_uuid, micros, reason "
-            "FROM ledger WHERE ($1::text IS NULL OR tenant = $1) ORDER BY seq",
-            {tenant});
+  StatusOr<std::vector<Row>> rows = Query(
+      "SELECT seq, kind, lease_id, tenant, node, profile, slices, gpu_uuid, micros, reason "
+      "FROM ledger WHERE ($1::text IS NULL OR tenant = $1) ORDER BY seq",
+      {tenant});
   if (!rows.ok()) return rows.status();
   std::vector<LedgerEntry> entries;
   for (const Row& r : *rows) {
