@@ -352,7 +352,12 @@ Status SliceService::Release(const std::string& id, const std::optional<std::str
   StatusOr<Lease> lease = GetLocked(id, tenant);
   if (!lease.ok()) return lease.status();
   MIGKIT_RETURN_IF_ERROR(store_->RemoveLease(id, env_->NowMicros(), "released"));
-  return Unmark(*lease);
+  MIGKIT_RETURN_IF_ERROR(Unmark(*lease));
+  if (options_.keep_idle) return Status::Ok();
+  // The lease is over whatever happens next: a failure here leaves an idle instance, which
+  // placement reclaims when it is in the way.
+  MIGKIT_RETURN_IF_ERROR(backend_->DestroyComputeInstance(lease->gpu, lease->gi_id, lease->ci_id));
+  return backend_->DestroyGpuInstance(lease->gpu, lease->gi_id);
 }
 
 StatusOr<Lease> SliceService::Renew(const std::string& id, const std::optional<std::string>& tenant,

@@ -44,6 +44,9 @@ struct ServiceOptions {
   std::string busy_dir;
   /// Reuse idle instances of the right profile before creating new ones (off only for benchmarks).
   bool reuse_idle = true;
+  /// Keep a released lease's instance as idle capacity (the default); false destroys it at release
+  /// (benchmarks of placement alone).
+  bool keep_idle = true;
   PlacementPolicy placement = PlacementPolicy::kCapacityPreserving;
   /// The longest lease duration a request may ask for, in seconds (0: no limit).
   std::int64_t max_duration_seconds = 0;

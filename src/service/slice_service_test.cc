@@ -224,3 +224,22 @@ TEST_F(SliceServiceTest, InstancesMarkedBusyByOthersAreNotReused) {
 
 }  // namespace
 }  // namespace migkit
+
+namespace migkit {
+namespace {
+
+TEST(SliceServiceKeepIdle, ReleaseDestroysTheInstanceWhenAsked) {
+  TestNode t;
+  ServiceOptions options;
+  options.keep_idle = false;
+  ASSERT_EQ(t.Open("H100-SXM5-80GB", ":memory:", options), "");
+  ASSERT_TRUE(t.store->CreateTenant({"acme", Quota{7, std::nullopt, {}}}).ok());
+  StatusOr<Grant> g = t.service->Create({"acme", "3g.40gb", std::nullopt});
+  ASSERT_TRUE(g.ok());
+  ASSERT_EQ(t.node->Gpus().value()[0].state.gpu_instances.size(), 1u);
+  ASSERT_TRUE(t.service->Release(g->lease.id, "acme").ok());
+  EXPECT_TRUE(t.node->Gpus().value()[0].state.gpu_instances.empty());
+}
+
+}  // namespace
+}  // namespace migkit
