@@ -63,7 +63,8 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 void Throughput(int cycles_per_run, bool memory_store) {
-  std::printf("| clients | reuse | cycles/s | grant p50 (ms) | grant p99 (ms) | reused | no room |\n");
+  std::printf(
+      "| clients | reuse | cycles/s | grant p50 (ms) | grant p99 (ms) | reused | no room |\n");
   std::printf("|---:|---|---:|---:|---:|---:|---:|\n");
   const std::vector<std::string> profiles = {"1g.10gb", "2g.20gb", "3g.40gb", "1g.20gb"};
   for (bool reuse : {true, false}) {
@@ -73,7 +74,8 @@ void Throughput(int cycles_per_run, bool memory_store) {
       options.reuse_idle = reuse;
       auto n = OpenNode(memory_store ? ":memory:" : dir.path() + "/migkitd.db", options);
       for (int c = 0; c < clients; ++c) {
-        if (!n->store->CreateTenant({"t" + std::to_string(c), Quota{1000, std::nullopt, {}}}).ok()) {
+        if (!n->store->CreateTenant({"t" + std::to_string(c), Quota{1000, std::nullopt, {}}})
+                 .ok()) {
           std::abort();
         }
       }
@@ -86,9 +88,8 @@ void Throughput(int cycles_per_run, bool memory_store) {
           const std::string tenant = "t" + std::to_string(c);
           for (int i; (i = next++) < cycles_per_run;) {
             const auto t0 = std::chrono::steady_clock::now();
-            StatusOr<Grant> g =
-                n->service->Create({tenant, profiles[static_cast<size_t>(i) % profiles.size()],
-                                    std::nullopt});
+            StatusOr<Grant> g = n->service->Create(
+                {tenant, profiles[static_cast<size_t>(i) % profiles.size()], std::nullopt});
             const auto t1 = std::chrono::steady_clock::now();
             if (!g.ok()) {
               // 64 clients can hold more than 8 GPUs' 56 slices: "no room" is an answer.
@@ -110,8 +111,10 @@ void Throughput(int cycles_per_run, bool memory_store) {
       // Zero double allocations and quota overruns: every lease was released, the store's leases
       // are empty, and the ledger has a stop for every start.
       const auto ledger = n->store->Ledger(std::nullopt).value();
-      const size_t starts = static_cast<size_t>(std::count_if(
-          ledger.begin(), ledger.end(), [](const LedgerEntry& e) { return e.kind == LedgerKind::kStart; }));
+      const size_t starts =
+          static_cast<size_t>(std::count_if(ledger.begin(), ledger.end(), [](const LedgerEntry& e) {
+            return e.kind == LedgerKind::kStart;
+          }));
       if (failures > 0 || !n->store->ListLeases(std::nullopt, std::nullopt)->empty() ||
           2 * starts != ledger.size()) {
         std::printf("FAILED: %d failed requests\n", failures.load());
@@ -126,58 +129,60 @@ void Throughput(int cycles_per_run, bool memory_store) {
 
 void Refusals(int stream_length) {
   // Profiles weighted towards small slices, with some whole GPUs (H100-SXM5-80GB profiles).
-  const std::vector<std::pair<std::string, double>> mix = {
-      {"1g.10gb", 35}, {"1g.20gb", 10}, {"2g.20gb", 20}, {"3g.40gb", 20}, {"4g.40gb", 5},
-      {"7g.80gb", 10}};
+  const std::vector<std::pair<std::string, double>> mix = {{"1g.10gb", 35}, {"1g.20gb", 10},
+                                                           {"2g.20gb", 20}, {"3g.40gb", 20},
+                                                           {"4g.40gb", 5},  {"7g.80gb", 10}};
   std::vector<double> weights;
   for (const auto& m : mix) weights.push_back(m.second);
   const std::map<std::string, int> slices = {{"1g.10gb", 1}, {"1g.20gb", 1}, {"2g.20gb", 2},
                                              {"3g.40gb", 3}, {"4g.40gb", 4}, {"7g.80gb", 7}};
-  std::printf("\n| released instances | placement | requests | granted | refused (all with "
-              "enough free slices) |\n|---|---|---:|---:|---:|\n");
+  std::printf(
+      "\n| released instances | placement | requests | granted | refused (all with "
+      "enough free slices) |\n|---|---|---:|---:|---:|\n");
   for (bool keep_idle : {false, true})
-  for (PlacementPolicy policy : {PlacementPolicy::kFirstFit, PlacementPolicy::kCapacityPreserving}) {
-    ServiceOptions options;
-    options.placement = policy;
-    options.keep_idle = keep_idle;
-    options.reuse_idle = keep_idle;
-    auto n = OpenNode(":memory:", options);
-    if (!n->store->CreateTenant({"t", Quota{1000, std::nullopt, {}}}).ok()) std::abort();
-    std::mt19937_64 rng(2026);  // the same stream for both policies
-    std::discrete_distribution<int> pick(weights.begin(), weights.end());
-    std::vector<std::string> active;
-    int requests = 0, granted = 0, no_room = 0, fragmented = 0, leased_slices = 0;
-    for (int i = 0; i < stream_length; ++i) {
-      // Keep the node around 80 % leased: lease while fewer than 45 of its 56 slices are leased,
-      // else release a random lease. So at least 11 slices are free at every request, more than
-      // any profile needs: every refusal is one for lack of room where free slices existed.
-      const std::string profile = mix[static_cast<size_t>(pick(rng))].first;
-      const std::uint64_t which = rng();
-      if (leased_slices < 45) {
-        ++requests;
-        StatusOr<Grant> g = n->service->Create({"t", profile, std::nullopt});
-        if (g.ok()) {
-          ++granted;
-          active.push_back(g->lease.id);
-          leased_slices += g->lease.slices;
-        } else {
-          ++no_room;
-          if (56 - leased_slices >= slices.at(profile)) ++fragmented;
+    for (PlacementPolicy policy :
+         {PlacementPolicy::kFirstFit, PlacementPolicy::kCapacityPreserving}) {
+      ServiceOptions options;
+      options.placement = policy;
+      options.keep_idle = keep_idle;
+      options.reuse_idle = keep_idle;
+      auto n = OpenNode(":memory:", options);
+      if (!n->store->CreateTenant({"t", Quota{1000, std::nullopt, {}}}).ok()) std::abort();
+      std::mt19937_64 rng(2026);  // the same stream for both policies
+      std::discrete_distribution<int> pick(weights.begin(), weights.end());
+      std::vector<std::string> active;
+      int requests = 0, granted = 0, no_room = 0, fragmented = 0, leased_slices = 0;
+      for (int i = 0; i < stream_length; ++i) {
+        // Keep the node around 80 % leased: lease while fewer than 45 of its 56 slices are leased,
+        // else release a random lease. So at least 11 slices are free at every request, more than
+        // any profile needs: every refusal is one for lack of room where free slices existed.
+        const std::string profile = mix[static_cast<size_t>(pick(rng))].first;
+        const std::uint64_t which = rng();
+        if (leased_slices < 45) {
+          ++requests;
+          StatusOr<Grant> g = n->service->Create({"t", profile, std::nullopt});
+          if (g.ok()) {
+            ++granted;
+            active.push_back(g->lease.id);
+            leased_slices += g->lease.slices;
+          } else {
+            ++no_room;
+            if (56 - leased_slices >= slices.at(profile)) ++fragmented;
+          }
+        } else if (!active.empty()) {
+          const size_t k = which % active.size();
+          const Lease l = n->service->Get(active[k], std::nullopt).value();
+          if (!n->service->Release(active[k], std::nullopt).ok()) std::abort();
+          leased_slices -= l.slices;
+          active.erase(active.begin() + static_cast<long>(k));
         }
-      } else if (!active.empty()) {
-        const size_t k = which % active.size();
-        const Lease l = n->service->Get(active[k], std::nullopt).value();
-        if (!n->service->Release(active[k], std::nullopt).ok()) std::abort();
-        leased_slices -= l.slices;
-        active.erase(active.begin() + static_cast<long>(k));
       }
+      if (fragmented != no_room) std::abort();  // the load keeps 11+ slices free: see above
+      std::printf("| %s | %s | %d | %d | %d (%.1f %%) |\n",
+                  keep_idle ? "kept idle, reused" : "destroyed",
+                  policy == PlacementPolicy::kFirstFit ? "first-fit" : "capacity-preserving",
+                  requests, granted, no_room, 100.0 * no_room / requests);
     }
-    if (fragmented != no_room) std::abort();  // the load keeps 11+ slices free: see above
-    std::printf("| %s | %s | %d | %d | %d (%.1f %%) |\n",
-                keep_idle ? "kept idle, reused" : "destroyed",
-                policy == PlacementPolicy::kFirstFit ? "first-fit" : "capacity-preserving",
-                requests, granted, no_room, 100.0 * no_room / requests);
-  }
 }
 
 }  // namespace
