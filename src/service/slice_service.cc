@@ -197,27 +197,16 @@ StatusOr<bool> SliceService::ReclaimIdleFor(const std::vector<GpuInfo>& gpus,
   return true;
 }
 
-StatusOr<Grant> SliceService::Create(const LeaseRequest& request) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (request.duration_seconds.has_value()) {
-    const std::int64_t d = *request.duration_seconds;
-    const std::int64_t longest =
-        options_.max_duration_seconds > 0 ? options_.max_duration_seconds : kLongestDuration;
-    if (d <= 0 || d > longest) {
-      return Status::InvalidArgument("duration " + std::to_string(d) +
-                                     " s is out of range (valid: 1.." + std::to_string(longest) +
-                                     " s)");
-    }
-  }
-  StatusOr<Tenant> tenant = store_->GetTenant(request.tenant);
-  if (!tenant.ok()) return tenant.status();
-  if (StatusOr<int> expired = ExpireDueLocked(); !expired.ok()) return expired.status();
+Status SliceService::CheckDuration(std::int64_t seconds) const {
+  const std::int64_t longest =
+      options_.max_duration_seconds > 0 ? options_.max_duration_seconds : kLongestDuration;
+  if (seconds > 0 && seconds <= longest) return Status::Ok();
+  return Status::InvalidArgument("duration " + std::to_string(seconds) +
+                                 " s is out of range (valid: 1.." + std::to_string(longest) +
+                                 " s)");
+}
 
-  StatusOr<std::vector<GpuInfo>> gpus = backend_->Gpus();
-  if (!gpus.ok()) return gpus.status();
-  StatusOr<std::vector<const GiProfile*>> profiles = ResolveProfiles(*gpus, request.what);
-  if (!profiles.ok()) return profiles.status();
-
+StatusOr<std::set<std::pair<std::string, int>>> SliceService::TakenInstances() {
   StatusOr<std::vector<Lease>> leases = store_->ListLeases(std::nullopt, options_.node);
   if (!leases.ok()) return leases.status();
   std::set<InstanceKey> taken;
@@ -229,6 +218,24 @@ StatusOr<Grant> SliceService::Create(const LeaseRequest& request) {
     if (!marks.ok()) return marks.status();
     for (const BusyMark& m : *marks) taken.insert({m.gpu_uuid, m.gi_id});
   }
+  return taken;
+}
+
+StatusOr<Grant> SliceService::Create(const LeaseRequest& request) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (request.duration_seconds) MIGKIT_RETURN_IF_ERROR(CheckDuration(*request.duration_seconds));
+  StatusOr<Tenant> tenant = store_->GetTenant(request.tenant);
+  if (!tenant.ok()) return tenant.status();
+  if (StatusOr<int> expired = ExpireDueLocked(); !expired.ok()) return expired.status();
+
+  StatusOr<std::vector<GpuInfo>> gpus = backend_->Gpus();
+  if (!gpus.ok()) return gpus.status();
+  StatusOr<std::vector<const GiProfile*>> profiles = ResolveProfiles(*gpus, request.what);
+  if (!profiles.ok()) return profiles.status();
+
+  StatusOr<std::set<InstanceKey>> taken_or = TakenInstances();
+  if (!taken_or.ok()) return taken_or.status();
+  const std::set<InstanceKey>& taken = *taken_or;
 
   // The smallest profile asked for decides the quota check before anything changes; the store
   // checks again, atomically, when the lease is recorded.
@@ -368,13 +375,7 @@ StatusOr<Lease> SliceService::Renew(const std::string& id, const std::optional<s
   if (!lease.ok()) return lease.status();
   std::optional<std::int64_t> expires;
   if (duration_seconds) {
-    const std::int64_t longest =
-        options_.max_duration_seconds > 0 ? options_.max_duration_seconds : kLongestDuration;
-    if (*duration_seconds <= 0 || *duration_seconds > longest) {
-      return Status::InvalidArgument("duration " + std::to_string(*duration_seconds) +
-                                     " s is out of range (valid: 1.." + std::to_string(longest) +
-                                     " s)");
-    }
+    MIGKIT_RETURN_IF_ERROR(CheckDuration(*duration_seconds));
     expires = env_->NowMicros() + *duration_seconds * kMicrosPerSecond;
   }
   MIGKIT_RETURN_IF_ERROR(store_->SetExpiry(id, expires));
@@ -514,16 +515,9 @@ StatusOr<DefragPlan> SliceService::PlanDefragLocked(const std::string& profile_n
   if (!gpus.ok()) return gpus.status();
   StatusOr<std::vector<const GiProfile*>> profiles = ResolveProfiles(*gpus, profile_name);
   if (!profiles.ok()) return profiles.status();
-  StatusOr<std::vector<Lease>> leases = store_->ListLeases(std::nullopt, options_.node);
-  if (!leases.ok()) return leases.status();
-  std::set<InstanceKey> fixed_keys;
-  for (const Lease& l : *leases) fixed_keys.insert({l.gpu_uuid, l.gi_id});
-  if (!options_.busy_dir.empty()) {
-    StatusOr<std::vector<BusyMark>> marks =
-        BusyStore(env_, options_.busy_dir).List(env_->NowMicros());
-    if (!marks.ok()) return marks.status();
-    for (const BusyMark& m : *marks) fixed_keys.insert({m.gpu_uuid, m.gi_id});
-  }
+  StatusOr<std::set<InstanceKey>> taken = TakenInstances();
+  if (!taken.ok()) return taken.status();
+  const std::set<InstanceKey>& fixed_keys = *taken;
 
   DefragPlan plan;
   plan.profile = profile_name;

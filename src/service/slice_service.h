@@ -135,6 +135,10 @@ class SliceService {
   const ServiceOptions& options() const { return options_; }
 
  private:
+  /// kInvalidArgument unless 0 < seconds <= the longest duration allowed.
+  Status CheckDuration(std::int64_t seconds) const;
+  /// (GPU UUID, GI ID) of every instance that is not idle: leased on this node or marked busy.
+  StatusOr<std::set<std::pair<std::string, int>>> TakenInstances();
   /// Creates a GI for the request where the placement policy says: (GPU position, GI ID), or
   /// nullopt when it fits nowhere now.
   StatusOr<std::optional<std::pair<size_t, int>>> CreateInstance(

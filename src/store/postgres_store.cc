@@ -6,46 +6,15 @@
 #include <utility>
 
 #include "store/quota.h"
+#include "store/schema.h"
 
 namespace migkit {
 namespace {
 
 // One transaction-scoped advisory lock key serialises schema creation between migkitd starting
 // at once (CREATE ... IF NOT EXISTS is not safe under concurrency in PostgreSQL).
-constexpr const char* kSchema = R"sql(
-SELECT pg_advisory_xact_lock(7471);
-CREATE TABLE IF NOT EXISTS tenants (
-  name TEXT PRIMARY KEY,
-  quota_slices INTEGER NOT NULL,
-  quota_memory_gib BIGINT
-);
-CREATE TABLE IF NOT EXISTS profile_caps (
-  tenant TEXT NOT NULL REFERENCES tenants(name),
-  profile TEXT NOT NULL,
-  cap INTEGER NOT NULL,
-  PRIMARY KEY (tenant, profile)
-);
-CREATE TABLE IF NOT EXISTS tokens (
-  hash TEXT PRIMARY KEY,
-  tenant TEXT NOT NULL REFERENCES tenants(name)
-);
-CREATE TABLE IF NOT EXISTS leases (
-  id TEXT PRIMARY KEY,
-  tenant TEXT NOT NULL REFERENCES tenants(name),
-  node TEXT NOT NULL,
-  gpu INTEGER NOT NULL,
-  gpu_uuid TEXT NOT NULL,
-  gi_id INTEGER NOT NULL,
-  ci_id INTEGER NOT NULL,
-  profile TEXT NOT NULL,
-  slices INTEGER NOT NULL,
-  memory_mib BIGINT NOT NULL,
-  mig_uuid TEXT NOT NULL,
-  created_micros BIGINT NOT NULL,
-  expires_micros BIGINT,
-  UNIQUE (node, gpu_uuid, gi_id)
-);
-CREATE INDEX IF NOT EXISTS leases_by_tenant ON leases(tenant);
+constexpr const char* kSchemaLock = "SELECT pg_advisory_xact_lock(7471);";
+constexpr const char* kLedger = R"sql(
 CREATE TABLE IF NOT EXISTS ledger (
   seq BIGSERIAL PRIMARY KEY,
   kind TEXT NOT NULL CHECK (kind IN ('start', 'stop')),
@@ -65,10 +34,6 @@ DROP TRIGGER IF EXISTS ledger_append_only ON ledger;
 CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON ledger
   FOR EACH ROW EXECUTE FUNCTION migkit_ledger_append_only();
 )sql";
-
-constexpr const char* kLeaseColumns =
-    "id, tenant, node, gpu, gpu_uuid, gi_id, ci_id, profile, slices, memory_mib, mig_uuid, "
-    "created_micros, expires_micros";
 
 using Param = std::optional<std::string>;
 
@@ -111,7 +76,7 @@ StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& 
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
   Status s = store->InTransaction([&]() -> Status {
-    PGresult* r = PQexec(conn, kSchema);
+    PGresult* r = PQexec(conn, (std::string(kSchemaLock) + kPortableSchema + kLedger).c_str());
     const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
     std::string why = ok ? "" : PQresultErrorMessage(r);
     PQclear(r);

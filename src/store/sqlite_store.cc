@@ -9,46 +9,15 @@
 #include <vector>
 
 #include "store/quota.h"
+#include "store/schema.h"
 
 namespace migkit {
 namespace {
 
 constexpr int kSchemaVersion = 1;
 
-// Tables first, then the triggers that make the ledger append-only.
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS tenants (
-  name TEXT PRIMARY KEY,
-  quota_slices INTEGER NOT NULL,
-  quota_memory_gib INTEGER
-);
-CREATE TABLE IF NOT EXISTS profile_caps (
-  tenant TEXT NOT NULL REFERENCES tenants(name),
-  profile TEXT NOT NULL,
-  cap INTEGER NOT NULL,
-  PRIMARY KEY (tenant, profile)
-);
-CREATE TABLE IF NOT EXISTS tokens (
-  hash TEXT PRIMARY KEY,
-  tenant TEXT NOT NULL REFERENCES tenants(name)
-);
-CREATE TABLE IF NOT EXISTS leases (
-  id TEXT PRIMARY KEY,
-  tenant TEXT NOT NULL REFERENCES tenants(name),
-  node TEXT NOT NULL,
-  gpu INTEGER NOT NULL,
-  gpu_uuid TEXT NOT NULL,
-  gi_id INTEGER NOT NULL,
-  ci_id INTEGER NOT NULL,
-  profile TEXT NOT NULL,
-  slices INTEGER NOT NULL,
-  memory_mib INTEGER NOT NULL,
-  mig_uuid TEXT NOT NULL,
-  created_micros INTEGER NOT NULL,
-  expires_micros INTEGER,
-  UNIQUE (node, gpu_uuid, gi_id)
-);
-CREATE INDEX IF NOT EXISTS leases_by_tenant ON leases(tenant);
+// The ledger, and the triggers that make it append-only (after kPortableSchema).
+constexpr const char* kLedger = R"sql(
 CREATE TABLE IF NOT EXISTS ledger (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   kind TEXT NOT NULL CHECK (kind IN ('start', 'stop')),
@@ -67,10 +36,6 @@ CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
 CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
   BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
 )sql";
-
-constexpr const char* kLeaseColumns =
-    "id, tenant, node, gpu, gpu_uuid, gi_id, ci_id, profile, slices, memory_mib, mig_uuid, "
-    "created_micros, expires_micros";
 
 using Value = std::variant<std::monostate, std::int64_t, std::string>;
 
@@ -252,7 +217,7 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   }
   if (found == kSchemaVersion) return store;
   status = store->InTransaction([&]() -> Status {
-    MIGKIT_RETURN_IF_ERROR(store->Exec(kSchema));
+    MIGKIT_RETURN_IF_ERROR(store->Exec(std::string(kPortableSchema) + kLedger));
     return store->Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   });
   if (!status.ok()) return status.WithContext(path);
