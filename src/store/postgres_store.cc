@@ -127,8 +127,7 @@ Status PostgresStore::InTransaction(Fn body) {
 }
 
 Status PostgresStore::CreateTenant(const Tenant& tenant) {
-  MIGKIT_RETURN_IF_ERROR(CheckTenantName(tenant.name));
-  MIGKIT_RETURN_IF_ERROR(CheckQuotaValues(tenant.quota));
+  MIGKIT_RETURN_IF_ERROR(CheckTenant(tenant));
   return InTransaction([&]() -> Status {
     StatusOr<std::vector<Row>> inserted = Query(
         "INSERT INTO tenants (name, quota_slices, quota_memory_gib) VALUES ($1, $2, $3) "

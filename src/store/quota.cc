@@ -68,4 +68,9 @@ Status CheckQuotaValues(const Quota& quota) {
   return Status::Ok();
 }
 
+Status CheckTenant(const Tenant& tenant) {
+  MIGKIT_RETURN_IF_ERROR(CheckTenantName(tenant.name));
+  return CheckQuotaValues(tenant.quota);
+}
+
 }  // namespace migkit

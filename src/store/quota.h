@@ -26,6 +26,9 @@ Status CheckTenantName(const std::string& name);
 /// kInvalidArgument when a quota has a negative limit.
 Status CheckQuotaValues(const Quota& quota);
 
+/// CheckTenantName and CheckQuotaValues: what every store checks before creating a tenant.
+Status CheckTenant(const Tenant& tenant);
+
 }  // namespace migkit
 
 #endif  // MIGKIT_STORE_QUOTA_H_

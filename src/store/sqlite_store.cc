@@ -244,8 +244,7 @@ Status SqliteStore::InTransaction(Fn body) {
 }
 
 Status SqliteStore::CreateTenant(const Tenant& tenant) {
-  MIGKIT_RETURN_IF_ERROR(CheckTenantName(tenant.name));
-  MIGKIT_RETURN_IF_ERROR(CheckQuotaValues(tenant.quota));
+  MIGKIT_RETURN_IF_ERROR(CheckTenant(tenant));
   return InTransaction([&]() -> Status {
     Status status;
     Stmt exists(db_, "SELECT 1 FROM tenants WHERE name = ?");
