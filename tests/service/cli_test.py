@@ -36,6 +36,14 @@ def run_checks(d, migctl, tmp):
             " ".join(args), p.returncode, expect, p.stdout, p.stderr)
         return p
 
+    def migctl_local(env_extra, *args, expect=0):
+        env = dict(os.environ, **env_extra)
+        env.pop("MIGKIT_EMULATE", None)
+        p = subprocess.run([migctl, *args], capture_output=True, text=True, env=env, timeout=30)
+        assert p.returncode == expect, "migctl %s: exit %d\n%s%s" % (
+            " ".join(args), p.returncode, p.stdout, p.stderr)
+        return p
+
     # The admin creates two tenants and issues their tokens.
     out = migctl_as(ADMIN, "tenant", "create", "acme", "--slices", "4").stdout
     assert out == "acme: quota 4 slices\n", out
@@ -54,6 +62,16 @@ def run_checks(d, migctl, tmp):
     text = migctl_as(None, "lease", "create", "mem>=19GiB,sms>=30", "--token-file",
                      beta_file).stdout
     assert " beta 2g.20gb on GPU " in text and "CDI: nvidia.com/gpu=MIG-" in text, text
+
+    # The leased instance is marked busy where `migctl busy` and `migctl apply` look, so a layout
+    # that would destroy it is refused.
+    state = {"MIGKIT_STATE_DIR": os.path.join(tmp, "state"), "MIGKIT_BACKEND": "direct"}
+    marks = json.loads(migctl_local(state, "busy", "list", "--json").stdout)["marks"]
+    assert [m["holder"] for m in marks if m["gi_id"] == lease["gi_id"]] == ["migkitd:" + lease["id"]]
+    p = migctl_local(state, "apply", "-c", "all-7g.80gb", "-i", str(lease["gpu"]), expect=1)
+    assert "migkitd:" + lease["id"] in p.stderr and "busy" in p.stderr, p.stderr
+    still = json.loads(migctl_as(acme, "lease", "list", "--json").stdout)["leases"]
+    assert [l["mig_uuid"] for l in still] == [lease["mig_uuid"]]
 
     # Over quota: exit 1 with what is used and allowed.
     p = migctl_as(acme, "lease", "create", "2g.20gb", expect=1)
