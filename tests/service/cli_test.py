@@ -100,6 +100,8 @@ def run_checks(d, migctl, tmp):
     assert sorted((r["tenant"], r["profile"]) for r in report) == [
         ("acme", "3g.40gb"), ("beta", "2g.20gb")], report
     migctl_as(acme, "usage", "--tenant", "beta", expect=1)
+    since = json.loads(migctl_as(acme, "usage", "--from", "2026-01-01T00:00:00Z", "--json").stdout)
+    assert since["from"] == "2026-01-01T00:00:00Z" and len(since["rows"]) == 1, since
 
     # Usage errors and environment errors.
     p = migctl_as(acme, "lease", "create", "3g.40gb", "--duration", "soon", expect=2)
