@@ -124,6 +124,8 @@ TEST_F(HttpApiTest, EveryEndpointRefusesNoTokenAndTheWrongTenant) {
       {"PUT", "/v1/tenants/acme/quota", R"({"slices":99})", 403},
       {"POST", "/v1/tenants/acme/tokens", "{}", 403},
       {"POST", "/v1/defrag", R"({"profile":"7g.80gb"})", 403},
+      {"GET", "/v1/node", "", 403},
+      {"GET", "/metrics", "", 403},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.method + " " + c.path);
