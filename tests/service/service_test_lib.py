@@ -20,15 +20,20 @@ class Daemon:
             f.write(ADMIN + "\n")
         env = dict(os.environ)
         env.pop("MIGKIT_EMULATE", None)
+        # stderr (the reconcile log, sanitizer reports) goes to a file: a pipe nobody reads could
+        # fill up and block the daemon.
+        self.log_path = os.path.join(state_dir, "migkitd.log")
+        self.log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
             [binary, "--state-dir", state_dir, "--admin-token-file", token_file, "--port", "0",
              "--emulate", "2xH100-SXM5-80GB", "--enable-mig", *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            stdout=subprocess.PIPE, stderr=self.log, text=True, env=env)
         line = self.proc.stdout.readline()
         m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
         if not m:
             self.proc.kill()
-            raise RuntimeError("migkitd did not start: " + line + self.proc.stderr.read())
+            self.proc.wait()
+            raise RuntimeError("migkitd did not start: " + line + open(self.log_path).read())
         self.url = m.group(1)
 
     def call(self, method, path, token=ADMIN, body=None, timeout=10):
@@ -50,15 +55,20 @@ class Daemon:
             return status, text
 
     def stop(self):
+        """SIGTERM; migkitd must exit 0 (a sanitizer report makes it fail)."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        return self.proc.returncode
+        self.log.close()
+        if self.proc.returncode != 0:
+            raise RuntimeError("migkitd exited %d: %s" % (self.proc.returncode,
+                                                          open(self.log_path).read()[-4000:]))
 
     def kill9(self):
         self.proc.kill()
         self.proc.wait()
+        self.log.close()
