@@ -14,20 +14,11 @@ namespace {
 // One transaction-scoped advisory lock key serialises schema creation between migkitd starting
 // at once (CREATE ... IF NOT EXISTS is not safe under concurrency in PostgreSQL).
 constexpr const char* kSchemaLock = "SELECT pg_advisory_xact_lock(7471);";
-constexpr const char* kLedger = R"sql(
+constexpr const char* kLedgerSeq = R"sql(
 CREATE TABLE IF NOT EXISTS ledger (
   seq BIGSERIAL PRIMARY KEY,
-  kind TEXT NOT NULL CHECK (kind IN ('start', 'stop')),
-  lease_id TEXT NOT NULL,
-  tenant TEXT NOT NULL,
-  node TEXT NOT NULL,
-  profile TEXT NOT NULL,
-  slices INTEGER NOT NULL,
-  gpu_uuid TEXT NOT NULL,
-  micros BIGINT NOT NULL,
-  reason TEXT NOT NULL,
-  UNIQUE (lease_id, kind)
-);
+)sql";
+constexpr const char* kLedgerRules = R"sql(
 CREATE OR REPLACE FUNCTION migkit_ledger_append_only() RETURNS trigger AS $$
   BEGIN RAISE EXCEPTION 'the ledger is append-only'; END $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS ledger_append_only ON ledger;
@@ -76,7 +67,9 @@ StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& 
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
   Status s = store->InTransaction([&]() -> Status {
-    PGresult* r = PQexec(conn, (std::string(kSchemaLock) + kPortableSchema + kLedger).c_str());
+    const std::string schema =
+        std::string(kSchemaLock) + kPortableSchema + kLedgerSeq + kLedgerColumns + kLedgerRules;
+    PGresult* r = PQexec(conn, schema.c_str());
     const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
     std::string why = ok ? "" : PQresultErrorMessage(r);
     PQclear(r);

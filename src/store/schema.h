@@ -1,6 +1,6 @@
 // The store's tables that SQLite and PostgreSQL share, in SQL both accept (SQLite reads BIGINT as
-// INTEGER). Each store adds its ledger table, whose sequence column and append-only rule are
-// written in its own dialect.
+// INTEGER). The ledger's sequence column and append-only rule are written in each store's own
+// dialect.
 #ifndef MIGKIT_STORE_SCHEMA_H_
 #define MIGKIT_STORE_SCHEMA_H_
 
@@ -39,6 +39,21 @@ CREATE TABLE IF NOT EXISTS leases (
   UNIQUE (node, gpu_uuid, gi_id)
 );
 CREATE INDEX IF NOT EXISTS leases_by_tenant ON leases(tenant);
+)sql";
+
+/// The ledger's columns after its sequence column `seq`, whose type is each dialect's own.
+inline constexpr const char* kLedgerColumns = R"sql(
+  kind TEXT NOT NULL CHECK (kind IN ('start', 'stop')),
+  lease_id TEXT NOT NULL,
+  tenant TEXT NOT NULL,
+  node TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  slices INTEGER NOT NULL,
+  gpu_uuid TEXT NOT NULL,
+  micros BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  UNIQUE (lease_id, kind)
+);
 )sql";
 
 /// The columns of `leases`, in the order the stores read them.

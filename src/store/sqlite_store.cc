@@ -16,21 +16,13 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 
-// The ledger, and the triggers that make it append-only (after kPortableSchema).
-constexpr const char* kLedger = R"sql(
+// The ledger's sequence column, and the triggers that make it append-only (after kPortableSchema
+// and kLedgerColumns).
+constexpr const char* kLedgerSeq = R"sql(
 CREATE TABLE IF NOT EXISTS ledger (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind TEXT NOT NULL CHECK (kind IN ('start', 'stop')),
-  lease_id TEXT NOT NULL,
-  tenant TEXT NOT NULL,
-  node TEXT NOT NULL,
-  profile TEXT NOT NULL,
-  slices INTEGER NOT NULL,
-  gpu_uuid TEXT NOT NULL,
-  micros INTEGER NOT NULL,
-  reason TEXT NOT NULL,
-  UNIQUE (lease_id, kind)
-);
+)sql";
+constexpr const char* kLedgerRules = R"sql(
 CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
   BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
@@ -217,7 +209,8 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   }
   if (found == kSchemaVersion) return store;
   status = store->InTransaction([&]() -> Status {
-    MIGKIT_RETURN_IF_ERROR(store->Exec(std::string(kPortableSchema) + kLedger));
+    MIGKIT_RETURN_IF_ERROR(
+        store->Exec(std::string(kPortableSchema) + kLedgerSeq + kLedgerColumns + kLedgerRules));
     return store->Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   });
   if (!status.ok()) return status.WithContext(path);
