@@ -26,6 +26,9 @@ EXTERNAL = {
     "gRPC": "PkgConfig::GRPCPP",
     "cpp-httplib": "PkgConfig::HTTPLIB",
     "OpenSSL": "OpenSSL::SSL",
+    "OpenSSL crypto": "OpenSSL::Crypto",
+    "SQLite": "SQLite::SQLite3",
+    "libpq": "PkgConfig::LIBPQ",
 }
 KEYWORDS = {"PUBLIC", "PRIVATE", "INTERFACE"}
 

@@ -17,3 +17,6 @@ step create-gi 3g.40gb,2g.20gb,1g.10gb,1g.10gb -i 0 --with-ci
 step create-gi 19,19,19,19,19,19,19 -i 1 -C
 step instances -i 0
 step status -i 0,1
+
+# The slice service: migkitd leases MIG instances to tenants (docs/service.md).
+MIGCTL="$MIGCTL" MIGKITD="${MIGKITD:-$(dirname "$MIGCTL")/migkitd}" scripts/demo-service.sh

@@ -9,6 +9,10 @@ packages=(
   libgtest-dev librapidcheck-dev libbenchmark-dev
   libglpk-dev
   libhowardhinnant-date-dev
+  libsqlite3-dev libssl-dev libcpp-httplib-dev  # migkitd (src/store, src/service)
+  prometheus  # promtool checks migkitd's /metrics (tests/service)
+  libpq-dev postgresql  # migkitd's PostgreSQL store and its test (tests/service)
+  chromium  # headless test of migkitd's web view (tests/service)
   python3 tzdata
   slurmctld slurmd slurm-client munge  # tests/slurm: real Slurm daemons (22.05)
   libgrpc++-dev protobuf-compiler protobuf-compiler-grpc python3-grpcio

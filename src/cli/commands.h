@@ -87,6 +87,10 @@ Handler ConfigureSlurm(CLI::App* app, Context* ctx);
 Handler ConfigureCdi(CLI::App* app, Context* ctx);
 // commands_k8s.cc: Kubernetes: the kubelet device plugin.
 Handler ConfigureK8s(CLI::App* app, Context* ctx);
+// commands_lease.cc: clients of migkitd, the slice service (docs/service.md).
+Handler ConfigureLease(CLI::App* app, Context* ctx);
+Handler ConfigureTenant(CLI::App* app, Context* ctx);
+Handler ConfigureUsage(CLI::App* app, Context* ctx);
 
 }  // namespace migkit::cli
 

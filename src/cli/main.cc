@@ -71,6 +71,10 @@ constexpr CommandDef kCommands[] = {
      ConfigureCdi},
     {"k8s", "Kubernetes: serve the kubelet device-plugin API for the GPUs and MIG devices.",
      ConfigureK8s},
+    {"lease", "Lease MIG instances from migkitd: create, list, renew, release.", ConfigureLease},
+    {"tenant", "Manage migkitd's tenants and quotas: create, quota, list, show, token.",
+     ConfigureTenant},
+    {"usage", "Slice-hours and chargeback from migkitd's usage ledger.", ConfigureUsage},
 };
 
 constexpr std::string_view kFooter =
@@ -86,6 +90,8 @@ constexpr std::string_view kFooter =
     "  MIGKIT_CATALOG    extra GPU model files (a *.yaml file or a directory)\n"
     "  MIGKIT_BACKEND    auto (default), nvml, emulator, or /path/to/libnvidia-ml.so.1 "
     "(docs/nvml.md)\n"
+    "  MIGKITD_URL       migkitd for lease/tenant/usage (default http://127.0.0.1:7471)\n"
+    "  MIGKITD_TOKEN     its bearer token (or MIGKITD_TOKEN_FILE, a file holding it)\n"
     "  NO_COLOR          disable colour in `migctl status`\n"
     "\n";
 
