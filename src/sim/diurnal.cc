@@ -77,6 +77,15 @@ StatusOr<DiurnalScenario> ParseDiurnalScenario(std::string_view yaml_text,
                    "with num_gpu > 1)");
       }
       c.mean_duration_s = Number(n, "mean_duration_s", 1, 1e9, 3600, source);
+      if (YAML::Node job = n["job"]) {
+        c.job = job.as<std::string>();
+        size_t slash = c.job.find('/');
+        if (slash == 0 || slash == std::string::npos || slash + 1 == c.job.size()) {
+          FailAt(source, LineOf(job),
+                 "class '" + c.name + "': job '" + c.job +
+                     "' is not <model>/<batch_size> as in the speed table (e.g. resnet/128)");
+        }
+      }
       s.classes.push_back(std::move(c));
     }
     return s;
@@ -112,6 +121,7 @@ std::vector<PodSpec> GenerateDiurnalPods(const DiurnalScenario& s) {
       p.gpu_milli = c.num_gpu > 0 ? c.gpu_milli : 0;
       p.arrival = t;
       p.duration = -std::log(1 - rng.Unit()) * c.mean_duration_s;
+      p.job = c.job;
       pods.push_back(std::move(p));
     }
   }

@@ -27,8 +27,11 @@ struct PodClass {
   int64_t memory_mib = 0;
   int num_gpu = 1;
   int gpu_milli = kMilliPerGpu;
-  /// Mean run time, seconds (exponentially distributed).
+  /// Mean run time, seconds (exponentially distributed); with a `job`, on a whole GPU.
   double mean_duration_s = 0;
+  /// Optional: a measured job ("resnet/128", a SpeedTable key) whose speed on each MIG instance
+  /// size stretches its run time there.
+  std::string job;
 };
 
 struct DiurnalScenario {
@@ -51,6 +54,8 @@ struct DiurnalScenario {
 ///        cpu_milli: 2000, memory_mib: 8192, gpu_milli: 140, mean_duration_s: 1800}
 ///     - {name: training, start_hour: 20, end_hour: 8, arrivals_per_hour: 3, num_gpu: 1,
 ///        cpu_milli: 12000, memory_mib: 65536, mean_duration_s: 14400}
+///     - {name: finetune, arrivals_per_hour: 2, gpu_milli: 400, job: resnet/128,
+///        mean_duration_s: 3600}
 /// Errors are kParseError "<source>:<line>: what is wrong (what is valid)".
 StatusOr<DiurnalScenario> ParseDiurnalScenario(std::string_view yaml_text, std::string_view source);
 

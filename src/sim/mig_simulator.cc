@@ -44,6 +44,10 @@ struct MigNode {
   std::vector<std::vector<char>> busy;
   /// Scheduled MIG: the layout each GPU switches to once its instances are all idle.
   std::vector<std::optional<Layout>> pending;
+  /// Time-slicing: each GPU's shares in use and the pods on it.
+  std::vector<int> milli_used;
+  std::vector<std::vector<size_t>> residents;
+  int64_t free_milli = 0;
   int free_slices = 0;
   uint32_t version = 0;
 };
@@ -52,6 +56,7 @@ struct MigNode {
 struct Held {
   size_t node = 0;
   std::vector<std::pair<size_t, PlacedProfile>> instances;  // (GPU, instance)
+  std::vector<size_t> shared_gpus;                          // time-slicing: the GPUs it is on
 };
 
 // A pod's instances: `count` x `profile`.
@@ -70,6 +75,9 @@ class MigEngine {
       n.memory_left = spec.memory_mib;
       n.gpus.assign(spec.num_gpu, NodeGpu{options.model, {}});
       n.free_slices = spec.num_gpu * full_slices_;
+      n.milli_used.assign(spec.num_gpu, 0);
+      n.residents.resize(spec.num_gpu);
+      n.free_milli = int64_t{spec.num_gpu} * kMilliPerGpu;
       total_slices_ += n.free_slices;
       if (FixedLayouts(options.mode)) {
         // The GPU's fixed layout: all its instances exist from the start, idle.
@@ -97,7 +105,8 @@ class MigEngine {
     return {options_.model->FullProfile(), pod.num_gpu};
   }
 
-  bool Place(const PodSpec& pod, const Need& need, Held* out) {
+  bool Place(size_t pod_index, const PodSpec& pod, const Need& need, Held* out) {
+    if (options_.mode == MigMode::kTimeSliced) return PlaceShared(pod_index, pod, out);
     if (need.count > 0 && need.profile == nullptr) return false;
     if (FixedLayouts(options_.mode)) return PlaceStatic(pod, need, out);
     int needed_slices = need.count > 0 ? need.count * need.profile->slices : 0;
@@ -170,10 +179,67 @@ class MigEngine {
     return true;
   }
 
-  void Remove(const PodSpec& pod, const Held& held) {
+  // Time-slicing: a share on the best-fit node's fullest GPU that fits, or whole free GPUs.
+  bool PlaceShared(size_t pod_index, const PodSpec& pod, Held* out) {
+    size_t best = nodes_.size();
+    int64_t best_left = 0;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const MigNode& n = nodes_[i];
+      if (n.cpu_left < pod.cpu_milli || n.memory_left < pod.memory_mib) continue;
+      if (n.free_milli < pod.GpuMilliTotal() || SharedGpus(n, pod).size() < SharedCount(pod)) {
+        continue;
+      }
+      int64_t left = n.free_milli - pod.GpuMilliTotal();
+      if (best == nodes_.size() || left < best_left) {
+        best = i;
+        best_left = left;
+      }
+    }
+    if (best == nodes_.size()) return false;
+    MigNode& n = nodes_[best];
+    out->node = best;
+    out->instances.clear();
+    out->shared_gpus = SharedGpus(n, pod);
+    n.cpu_left -= pod.cpu_milli;
+    n.memory_left -= pod.memory_mib;
+    for (size_t g : out->shared_gpus) {
+      n.milli_used[g] += pod.gpu_milli;
+      n.residents[g].push_back(pod_index);
+    }
+    n.free_milli -= pod.GpuMilliTotal();
+    held_milli_ += pod.GpuMilliTotal();
+    return true;
+  }
+
+  const std::vector<size_t>& Residents(size_t node, size_t gpu) const {
+    return nodes_[node].residents[gpu];
+  }
+
+  // The speed a pod runs at on its MIG instances or whole GPUs (module comment).
+  double SpeedOn(const PodSpec& pod, const Held& held) const {
+    if (pod.job.empty() || held.instances.empty()) return 1.0;
+    int slices = held.instances.front().second.profile->slices;
+    if (options_.speeds != nullptr) {
+      if (std::optional<double> measured = options_.speeds->Relative(pod.job, slices)) {
+        return *measured;
+      }
+    }
+    return FallbackRelativeSpeed(slices, full_slices_);
+  }
+
+  void Remove(size_t pod_index, const PodSpec& pod, const Held& held) {
     MigNode& n = nodes_[held.node];
     n.cpu_left += pod.cpu_milli;
     n.memory_left += pod.memory_mib;
+    for (size_t g : held.shared_gpus) {
+      n.milli_used[g] -= pod.gpu_milli;
+      auto& on = n.residents[g];
+      on.erase(std::remove(on.begin(), on.end(), pod_index), on.end());
+    }
+    if (!held.shared_gpus.empty() || options_.mode == MigMode::kTimeSliced) {
+      n.free_milli += pod.GpuMilliTotal();
+      held_milli_ -= pod.GpuMilliTotal();
+    }
     for (const auto& [gpu, placed] : held.instances) {
       auto& list = n.gpus[gpu].instances;
       held_slices_ -= placed.profile->slices;
@@ -216,6 +282,8 @@ class MigEngine {
       for (size_t g = 0; g < n.gpus.size(); ++g) {
         if (FixedLayouts(options_.mode)) {
           busy_gpus += std::find(n.busy[g].begin(), n.busy[g].end(), 1) != n.busy[g].end();
+        } else if (options_.mode == MigMode::kTimeSliced) {
+          busy_gpus += n.milli_used[g] > 0;
         } else {
           busy_gpus += !n.gpus[g].instances.empty();
         }
@@ -223,7 +291,12 @@ class MigEngine {
     }
     s.arrived_pct = capacity > 0 ? 100 * arrived_milli / capacity : 0;
     s.requested_pct = capacity > 0 ? 100 * placed_milli / capacity : 0;
-    s.slices_pct = total_slices_ > 0 ? 100 * static_cast<double>(held_slices_) / total_slices_ : 0;
+    if (options_.mode == MigMode::kTimeSliced) {
+      s.slices_pct = capacity > 0 ? 100 * static_cast<double>(held_milli_) / capacity : 0;
+    } else {
+      s.slices_pct =
+          total_slices_ > 0 ? 100 * static_cast<double>(held_slices_) / total_slices_ : 0;
+    }
     s.gpus_in_use_pct = total_gpus_ > 0 ? 100 * static_cast<double>(busy_gpus) / total_gpus_ : 0;
     s.pods_failed = failed;
     return s;
@@ -234,6 +307,30 @@ class MigEngine {
   int64_t gis_destroyed() const { return gis_destroyed_; }
 
  private:
+  // Time-slicing: how many GPUs the pod takes (0, 1 shared, or num_gpu whole).
+  static size_t SharedCount(const PodSpec& pod) { return static_cast<size_t>(pod.num_gpu); }
+
+  // Time-slicing: the GPUs the pod would take on `n`: for a share the fullest GPU it fits (the
+  // first on ties), for whole GPUs the first free ones; fewer than SharedCount when it does not
+  // fit.
+  static std::vector<size_t> SharedGpus(const MigNode& n, const PodSpec& pod) {
+    std::vector<size_t> out;
+    if (pod.num_gpu == 0) return out;
+    if (pod.IsShare()) {
+      size_t best = n.milli_used.size();
+      for (size_t g = 0; g < n.milli_used.size(); ++g) {
+        if (n.milli_used[g] + pod.gpu_milli > kMilliPerGpu) continue;
+        if (best == n.milli_used.size() || n.milli_used[g] > n.milli_used[best]) best = g;
+      }
+      if (best != n.milli_used.size()) out.push_back(best);
+      return out;
+    }
+    for (size_t g = 0; g < n.milli_used.size() && out.size() < SharedCount(pod); ++g) {
+      if (n.milli_used[g] == 0) out.push_back(g);
+    }
+    return out;
+  }
+
   // Whether `need` fits the node's GPUs now: `count` instances of the profile, each on a GPU
   // with a free placement for it (a full-GPU instance per empty GPU).
   // Cached per node and profile until the node changes.
@@ -338,6 +435,7 @@ class MigEngine {
   int64_t gis_created_ = 0;
   int64_t gis_destroyed_ = 0;
   int64_t held_slices_ = 0;
+  int64_t held_milli_ = 0;
 };
 
 }  // namespace
@@ -349,7 +447,28 @@ MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodS
   MigResult result;
   result.node_of_pod.assign(pods.size(), -1);
   result.start_of_pod.assign(pods.size(), -1);
+  result.end_of_pod.assign(pods.size(), -1);
   std::vector<Held> held(pods.size());
+  // Each running pod's work left (seconds at speed 1), speed, when those were last updated, and
+  // when it will end; a departure event whose time is not the pod's `finish` is stale (its speed
+  // changed since).
+  std::vector<double> work(pods.size(), 0), speed(pods.size(), 1), since(pods.size(), 0);
+  std::vector<double> finish(pods.size(), -1);
+  // Time-slicing: the pods on a GPU changed; each one's speed and end follow.
+  auto retime = [&](size_t node, size_t gpu, double now) {
+    const std::vector<size_t>& on = engine.Residents(node, gpu);
+    if (on.empty()) return;
+    double shared_speed =
+        1.0 / (1.0 + options.interference_penalty * static_cast<double>(on.size() - 1));
+    for (size_t j : on) {
+      if (finish[j] < 0) continue;  // runs forever (no duration)
+      work[j] = std::max(0.0, work[j] - (now - since[j]) * speed[j]);
+      since[j] = now;
+      speed[j] = shared_speed;
+      finish[j] = now + work[j] / shared_speed;
+      events.AddDeparture(finish[j], j);
+    }
+  };
   std::vector<size_t> waiting;  // FIFO of pods that did not fit yet (options.queue)
   double arrived_milli = 0;
   double placed_milli = 0;
@@ -358,12 +477,20 @@ MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodS
   double next_interval = 0;
   double capacity = engine.capacity_milli();
   auto start = [&](size_t i, double now) {
-    if (!engine.Place(pods[i], engine.NeedOf(pods[i]), &held[i])) return false;
+    if (!engine.Place(i, pods[i], engine.NeedOf(pods[i]), &held[i])) return false;
     result.node_of_pod[i] = static_cast<int>(held[i].node);
     result.start_of_pod[i] = now;
     placed_milli += static_cast<double>(pods[i].GpuMilliTotal());
     if (options.departures && pods[i].duration > 0) {
-      events.AddDeparture(now + pods[i].duration, i);
+      work[i] = pods[i].duration;
+      since[i] = now;
+      speed[i] = engine.SpeedOn(pods[i], held[i]);
+      finish[i] = now + work[i] / speed[i];
+      if (held[i].shared_gpus.empty()) {
+        events.AddDeparture(finish[i], i);
+      } else {
+        for (size_t g : held[i].shared_gpus) retime(held[i].node, g, now);
+      }
     }
     return true;
   };
@@ -379,6 +506,7 @@ MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodS
   size_t next_change = 0;
   while (!events.empty()) {
     auto [time, departure, i] = events.Pop();
+    if (departure && time != finish[i]) continue;  // stale: the pod's speed changed
     ++result.events;
     while (options.mode == MigMode::kScheduledMig && next_change < options.layout_changes.size() &&
            options.layout_changes[next_change].time <= time) {
@@ -396,7 +524,10 @@ MigResult SimulateMig(const std::vector<NodeSpec>& nodes, const std::vector<PodS
     result.last_event_time = time;
     const PodSpec& pod = pods[i];
     if (departure) {
-      engine.Remove(pod, held[i]);
+      finish[i] = -1;
+      result.end_of_pod[i] = time;
+      engine.Remove(i, pod, held[i]);
+      for (size_t g : held[i].shared_gpus) retime(held[i].node, g, time);
       placed_milli -= static_cast<double>(pod.GpuMilliTotal());
       retry_waiting(time);
       continue;

@@ -17,9 +17,16 @@
 //   kScheduledMig static MIG whose layouts change at given times (a day/night schedule): at a
 //                change each GPU whose instances are all idle is reconfigured at once, the others
 //                when their last pod leaves (running instances are never touched).
-// Node choice in both: among the nodes with the pod's CPU, memory and room for its instances, the
-// one left with the fewest free compute slices (best fit), the first in list order on ties.
-// Reconfiguration cost: per GI created and destroyed, the driver's median times of
+//   kTimeSliced  no MIG: GPU-sharing pods share whole GPUs up to 1000 milli-GPU (FGD's
+//                semantics), the GPU with the least room that fits on the best-fit node; every pod
+//                on a GPU with n pods runs at 1 / (1 + penalty x (n - 1)) of its own speed,
+//                recomputed whenever a pod joins or leaves (MISO's MPS model, scheduling.md §3.3).
+// Run times (with departures): a pod runs `duration` seconds at speed 1. On a MIG instance of g
+// compute slices a pod with a `job` runs at SpeedTable::Relative(job, g) (the fallback curve when
+// the job was not measured there); pods without a job, and whole GPUs, run at speed 1.
+// Node choice in the MIG modes: among the nodes with the pod's CPU, memory and room for its
+// instances, the one left with the fewest free compute slices (best fit), the first in list order
+// on ties. Reconfiguration cost: per GI created and destroyed, the driver's median times of
 // scheduling.md §3.4 (0.1 s and 0.15 s by default).
 #ifndef MIGKIT_SIM_MIG_SIMULATOR_H_
 #define MIGKIT_SIM_MIG_SIMULATOR_H_
@@ -32,10 +39,11 @@
 #include "core/layouts.h"
 #include "sim/cluster.h"
 #include "sim/pod.h"
+#include "sim/speed_table.h"
 
 namespace migkit::sim {
 
-enum class MigMode { kWholeGpu, kDynamicMig, kStaticMig, kScheduledMig };
+enum class MigMode { kWholeGpu, kDynamicMig, kStaticMig, kScheduledMig, kTimeSliced };
 
 struct MigOptions {
   MigMode mode = MigMode::kDynamicMig;
@@ -58,6 +66,10 @@ struct MigOptions {
     std::vector<Layout> layouts;
   };
   std::vector<LayoutChange> layout_changes;
+  /// Per-profile speeds of the pods' jobs; null: jobs run at the fallback curve's speed.
+  const SpeedTable* speeds = nullptr;
+  /// kTimeSliced: slowdown per extra pod on a GPU (MISO's 0.15, scheduling.md §3.3).
+  double interference_penalty = 0.15;
   /// Driver time per GI created and destroyed, seconds (scheduling.md §3.4 medians).
   double create_seconds = 0.1;
   double destroy_seconds = 0.15;
@@ -70,7 +82,8 @@ struct MigSample {
   /// The pods' own GPU requests (milli-GPU) that were placed, % of capacity: comparable with the
   /// fractional simulator's allocation ratio.
   double requested_pct = 0;
-  /// Compute slices held by GPU instances, % of all slices: requests rounded up to profiles.
+  /// Compute slices held by GPU instances, % of all slices: requests rounded up to profiles
+  /// (kTimeSliced: the milli-GPU shares held, % of capacity).
   double slices_pct = 0;
   double gpus_in_use_pct = 0;
   int64_t pods_failed = 0;
@@ -89,6 +102,8 @@ struct MigResult {
   std::vector<int> node_of_pod;
   /// When each pod started, -1 if it never did (failed, or still waiting at the end).
   std::vector<double> start_of_pod;
+  /// When each pod ended, -1 if it did not (no duration, never started).
+  std::vector<double> end_of_pod;
   /// One sample every sample_interval seconds from time 0 to the last event.
   std::vector<MigSample> timeline;
   double last_event_time = 0;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 #include <string>
 
@@ -159,6 +160,65 @@ TEST(SimulateMig, ScheduledLayoutsSwitchWhenTheGpuIsIdle) {
   EXPECT_EQ(r.gis_destroyed, 1);
   EXPECT_EQ(r.gis_created, 7);
   EXPECT_DOUBLE_EQ(r.driver_seconds, 7 * 0.1 + 0.15);
+}
+
+TEST(SimulateMig, TimeSlicedPodsSlowEachOtherWhileTheyShare) {
+  // One GPU, MISO's 15 % per extra co-runner. A (500 milli, 100 s of work) runs alone from 0 to
+  // 50 (50 s left), then shares with B: both at 1/1.15. A ends at 50 + 50 x 1.15 = 107.5; B has
+  // done 57.5 / 1.15 = 50 s by then and ends alone at 157.5. C (100 milli) arrives at 60, when
+  // the GPU's 1000 milli are taken, waits for A and starts at 107.5 beside B, which slows again:
+  // C's 10 s at 1/1.15 end at 119; B did 11.5 / 1.15 = 10 s meanwhile, 40 s left alone: 159.
+  std::vector<NodeSpec> node = {{"n", 64000, 262144, 1, "T4"}};
+  std::vector<PodSpec> pods = {Pod(1000, 1, 500, 0, 100), Pod(1000, 1, 500, 50, 100),
+                               Pod(1000, 1, 100, 60, 10)};
+  MigOptions options;
+  options.model = &H100();
+  options.mode = MigMode::kTimeSliced;
+  options.departures = true;
+  options.queue = true;
+  MigResult r = SimulateMig(node, pods, options);
+  EXPECT_EQ(r.start_of_pod, (std::vector<double>{0, 50, 107.5}));
+  ASSERT_EQ(r.end_of_pod.size(), 3u);
+  EXPECT_NEAR(r.end_of_pod[0], 107.5, 1e-9);
+  EXPECT_NEAR(r.end_of_pod[2], 119, 1e-9);
+  EXPECT_NEAR(r.end_of_pod[1], 159, 1e-9);
+  EXPECT_EQ(r.gis_created, 0);
+  // Without interference the shares do not stretch at all.
+  options.interference_penalty = 0;
+  MigResult free = SimulateMig(node, pods, options);
+  EXPECT_NEAR(free.end_of_pod[0], 100, 1e-9);
+  EXPECT_NEAR(free.end_of_pod[1], 150, 1e-9);
+  EXPECT_NEAR(free.end_of_pod[2], 110, 1e-9);
+}
+
+TEST(SimulateMig, AJobRunsAtItsMeasuredSpeedOnEachInstanceSize) {
+  // MISO's ResNet-50 at batch 128 (scheduling.md §3.2): 0.02986 s per iteration on 7g.40gb,
+  // 0.06523 s on 1g.5gb. 100 s of whole-GPU work on a 1g instance takes 100 x 0.06523 / 0.02986.
+  auto speeds = SpeedTable::Parse(
+      "model,batch_size,compute_slices,mean_iter_time_s\n"
+      "resnet,128,1,0.06523\nresnet,128,7,0.02986\n",
+      "miso.csv");
+  ASSERT_TRUE(speeds.ok());
+  std::vector<NodeSpec> node = {{"n", 64000, 262144, 1, "T4"}};
+  std::vector<PodSpec> pods = {Pod(1000, 1, 100, 0, 100), Pod(1000, 1, 100, 0, 100),
+                               Pod(1000, 1, 100, 0, 100)};
+  pods[0].job = "resnet/128";
+  pods[1].job = "gnn/64";  // not measured: the fallback curve, (1/7)^0.55
+  MigOptions options;
+  options.model = &H100();
+  options.departures = true;
+  options.speeds = &*speeds;
+  MigResult r = SimulateMig(node, pods, options);
+  EXPECT_NEAR(r.end_of_pod[0], 100 * 0.06523 / 0.02986, 1e-9);
+  EXPECT_NEAR(r.end_of_pod[1], 100 / std::pow(1.0 / 7, 0.55), 1e-9);
+  EXPECT_NEAR(r.end_of_pod[2], 100, 1e-9);  // no job: runs its duration on what it asked for
+  // On whole GPUs every job runs at full speed.
+  options.mode = MigMode::kWholeGpu;
+  options.queue = true;
+  MigResult whole = SimulateMig(node, pods, options);
+  EXPECT_NEAR(whole.end_of_pod[0], 100, 1e-9);
+  EXPECT_NEAR(whole.end_of_pod[1], 200, 1e-9);
+  EXPECT_NEAR(whole.end_of_pod[2], 300, 1e-9);
 }
 
 }  // namespace

@@ -27,8 +27,12 @@ struct PodSpec {
   std::vector<std::string> gpu_types;
   /// Seconds from the start of the trace.
   double arrival = 0;
-  /// Seconds the pod runs once placed; 0 when unknown (it then never leaves).
+  /// Seconds the pod runs once placed; 0 when unknown (it then never leaves). For a pod with a
+  /// `job`, the run time on a whole GPU.
   double duration = 0;
+  /// A measured job ("<model>/<batch_size>", a SpeedTable key) whose speed on each MIG instance
+  /// size sets its run time there; empty: the pod runs `duration` on whatever it is given.
+  std::string job;
 
   bool IsShare() const { return num_gpu == 1 && gpu_milli < kMilliPerGpu; }
   /// The GPU capacity the pod occupies, in milli-GPU.

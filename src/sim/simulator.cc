@@ -33,6 +33,14 @@ class Engine {
       node_fragmentation_[i] = NodeFragmentation(cluster_, i, typical_);
       fragmentation_ += node_fragmentation_[i];
     }
+    order_.resize(cluster_.size());
+    for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+    if (options.seeded_node_order) {
+      // Fisher-Yates with its own generator, so Random's draws are the same either way.
+      Rng order_rng(options.seed ^ 0x6e6f64652d6f7264ULL);
+      for (size_t i = order_.size(); i > 1; --i)
+        std::swap(order_[i - 1], order_[order_rng.Below(i)]);
+    }
   }
 
   Cluster& cluster() { return cluster_; }
@@ -47,7 +55,7 @@ class Engine {
     uint64_t ties = 0;
     size_t chosen = 0;
     int gpu = -1;
-    for (size_t node = 0; node < cluster_.size(); ++node) {
+    for (size_t node : order_) {
       CachedScore& c = cache[node];
       uint32_t version = cluster_.node(node).version;
       if (!c.valid || c.version != version) {
@@ -60,9 +68,9 @@ class Engine {
         }
       }
       if (!c.fits) continue;
-      // The highest score wins. Among equal scores the first node in list order wins, as in the
-      // FGD artifact (its results are reproduced only this way, docs/simulator.md); Random's
-      // scores are all equal and it draws uniformly among the fitting nodes (reservoir sampling).
+      // The highest score wins. Among equal scores the node earliest in order_ wins, as in the
+      // FGD artifact (docs/simulator.md); Random's scores are all equal and it draws uniformly
+      // among the fitting nodes (reservoir sampling).
       if (ties == 0 || c.score.score > best) {
         best = c.score.score;
         ties = 1;
@@ -112,6 +120,7 @@ class Engine {
   Cluster cluster_;
   SimOptions options_;
   Rng rng_;
+  std::vector<size_t> order_;  // the nodes by tie-breaking rank
   std::vector<TypicalPod> typical_;
   std::vector<double> node_fragmentation_;
   double fragmentation_ = 0;

@@ -23,8 +23,11 @@ namespace migkit::sim {
 
 struct SimOptions {
   Policy policy = Policy::kFgd;
-  /// Seeds Random's choices of node and GPU.
+  /// Seeds Random's choices of node and GPU, and the node order that breaks ties.
   uint64_t seed = 42;
+  /// Ties between equal scores go to the node earliest in a random order drawn from the seed
+  /// (the FGD artifact ranks its nodes by a seeded permutation); false: earliest in list order.
+  bool seeded_node_order = true;
   /// Pods with a duration leave when it ends. FGD's inflated workloads keep every pod (false).
   bool departures = false;
   /// FGD's typical pods cover this share of the pods (percent).

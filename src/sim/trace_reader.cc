@@ -1,104 +1,11 @@
 #include "sim/trace_reader.h"
 
-#include <charconv>
-#include <map>
-#include <optional>
 #include <string>
+
+#include "sim/csv_table.h"
 
 namespace migkit::sim {
 namespace {
-
-std::vector<std::string_view> SplitFields(std::string_view line, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t end = line.find(sep, start);
-    out.push_back(line.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) return out;
-    start = end + 1;
-  }
-}
-
-// One CSV file being read: its header's column positions and the current line, for messages.
-class CsvTable {
- public:
-  CsvTable(std::string_view text, std::string_view source) : text_(text), source_(source) {}
-
-  // Reads the header; every name in `required` must be present.
-  Status ReadHeader(const std::vector<std::string_view>& required) {
-    std::string_view header;
-    if (!NextLine(&header)) return Error("empty file, expected a header line");
-    std::vector<std::string_view> names = SplitFields(header, ',');
-    for (size_t i = 0; i < names.size(); ++i) columns_.emplace(std::string(names[i]), i);
-    for (std::string_view name : required) {
-      if (!columns_.count(std::string(name))) {
-        return Error("the header lacks column '" + std::string(name) +
-                     "' (found: " + std::string(header) + ")");
-      }
-    }
-    return Status::Ok();
-  }
-
-  // The next non-empty line's fields; false at the end.
-  bool NextRow(Status* status) {
-    std::string_view line;
-    while (NextLine(&line)) {
-      if (line.empty()) continue;
-      fields_ = SplitFields(line, ',');
-      if (fields_.size() != columns_.size()) {
-        *status = Error("expected " + std::to_string(columns_.size()) + " fields, found " +
-                        std::to_string(fields_.size()));
-        return false;
-      }
-      return true;
-    }
-    return false;
-  }
-
-  std::string_view Field(std::string_view column) const {
-    auto it = columns_.find(std::string(column));
-    return it == columns_.end() ? std::string_view() : fields_[it->second];
-  }
-  bool Has(std::string_view column) const { return columns_.count(std::string(column)) > 0; }
-
-  // The integer in `column`, which must lie in [lo, hi]; an empty field is `empty_value` if given.
-  StatusOr<int64_t> Int(std::string_view column, int64_t lo, int64_t hi,
-                        std::optional<int64_t> empty_value = std::nullopt) const {
-    std::string_view field = Field(column);
-    if (field.empty() && empty_value) return *empty_value;
-    int64_t value = 0;
-    auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
-    if (ec != std::errc() || end != field.data() + field.size() || value < lo || value > hi) {
-      return Error("column '" + std::string(column) + "' is '" + std::string(field) +
-                   "', expected an integer from " + std::to_string(lo) + " to " +
-                   std::to_string(hi));
-    }
-    return value;
-  }
-
-  Status Error(const std::string& message) const {
-    return Status::ParseError(std::string(source_) + ":" + std::to_string(line_) + ": " + message);
-  }
-
- private:
-  bool NextLine(std::string_view* line) {
-    if (pos_ >= text_.size()) return false;
-    size_t end = text_.find('\n', pos_);
-    if (end == std::string_view::npos) end = text_.size();
-    *line = text_.substr(pos_, end - pos_);
-    if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
-    pos_ = end + 1;
-    ++line_;
-    return true;
-  }
-
-  std::string_view text_;
-  std::string_view source_;
-  size_t pos_ = 0;
-  int line_ = 0;
-  std::map<std::string, size_t> columns_;
-  std::vector<std::string_view> fields_;
-};
 
 constexpr int64_t kMaxCpuMilli = int64_t{1} << 40;
 constexpr int64_t kMaxMemoryMib = int64_t{1} << 40;
