@@ -59,8 +59,7 @@ StatusOr<int64_t> CsvTable::Int(std::string_view column, int64_t lo, int64_t hi,
   auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
   if (ec != std::errc() || end != field.data() + field.size() || value < lo || value > hi) {
     return Error("column '" + std::string(column) + "' is '" + std::string(field) +
-                 "', expected an integer from " + std::to_string(lo) + " to " +
-                 std::to_string(hi));
+                 "', expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
   }
   return value;
 }
@@ -69,10 +68,10 @@ StatusOr<double> CsvTable::Double(std::string_view column, double lo, double hi)
   std::string field(Field(column));
   char* end = nullptr;
   double value = field.empty() ? 0 : std::strtod(field.c_str(), &end);
-  if (field.empty() || end != field.c_str() + field.size() || !std::isfinite(value) ||
-      value < lo || value > hi) {
-    return Error("column '" + std::string(column) + "' is '" + field + "', expected a number from " +
-                 std::to_string(lo) + " to " + std::to_string(hi));
+  if (field.empty() || end != field.c_str() + field.size() || !std::isfinite(value) || value < lo ||
+      value > hi) {
+    return Error("column '" + std::string(column) + "' is '" + field +
+                 "', expected a number from " + std::to_string(lo) + " to " + std::to_string(hi));
   }
   return value;
 }

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <map>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,12 @@
 #include "plan/fleet.h"
 #include "schedule/schedule.h"
 #include "sim/diurnal.h"
+#include "sim/diurnal_study.h"
 #include "sim/mig_simulator.h"
 #include "sim/policies.h"
 #include "sim/report.h"
 #include "sim/simulator.h"
+#include "sim/speed_table.h"
 #include "sim/static_layout.h"
 #include "sim/trace_reader.h"
 #include "sim/workload.h"
@@ -194,8 +197,21 @@ struct MigArgs {
   std::string seeds = "42";
   double ratio = 1.3;
   double penalty = 0.15;
+  std::string html_file;
+  std::string svg_file;
   bool json = false;
 };
+
+// Adds `values` (one per whole percent of arrived demand) to a running sum over seeds, keeping
+// the shorter length.
+void AddCurve(const std::vector<double>& values, std::vector<double>* sum, bool first) {
+  if (first) {
+    *sum = values;
+    return;
+  }
+  sum->resize(std::min(sum->size(), values.size()));
+  for (size_t i = 0; i < sum->size(); ++i) (*sum)[i] += values[i];
+}
 
 // The ways of sharing side by side on one inflated trace (docs/simulator.md, "MIG modes").
 int RunMig(const MigArgs& args) {
@@ -228,6 +244,7 @@ int RunMig(const MigArgs& args) {
   struct Row {
     std::string mode;
     double requested = 0, effective = 0, held = 0, gpus = 0, failed = 0, gis = 0, driver = 0;
+    std::vector<double> curve;  // requested allocation per arrived percent, summed over seeds
   };
   std::vector<Row> rows(5);
   rows[0].mode = "whole GPU per pod";
@@ -244,6 +261,10 @@ int RunMig(const MigArgs& args) {
     shared.seed = seed;
     shared.interference_penalty = args.penalty;
     SimResult fractional = Simulate(nodes, workload, pods, shared);
+    bool first = seed == seeds.front();
+    std::vector<double> curve;
+    for (const Sample& sample : fractional.samples) curve.push_back(sample.allocated_pct);
+    AddCurve(curve, &rows[1].curve, first);
     rows[1].requested += fractional.last.allocated_pct / n;
     rows[1].effective += fractional.effective_pct / n;
     rows[1].held += fractional.last.allocated_pct / n;
@@ -259,6 +280,9 @@ int RunMig(const MigArgs& args) {
       options.capacity_preserving = i != 2;
       if (i == 4) options.static_layouts = *layouts;
       MigResult r = SimulateMig(nodes, workload, options);
+      curve.clear();
+      for (const MigSample& sample : r.samples) curve.push_back(sample.requested_pct);
+      AddCurve(curve, &rows[i].curve, first);
       rows[i].requested += r.last.requested_pct / n;
       rows[i].effective += r.last.requested_pct / n;  // MIG instances do not interfere (§3.3)
       rows[i].held += r.last.slices_pct / n;
@@ -267,6 +291,44 @@ int RunMig(const MigArgs& args) {
       rows[i].gis += static_cast<double>(r.gis_created) / n;
       rows[i].driver += r.driver_seconds / n;
     }
+  }
+  LineChart chart;
+  chart.title = args.trace + " on " + model->id + ": requested GPU allocation vs arrived demand";
+  chart.x_label = "arrived GPU demand (% of cluster GPUs)";
+  chart.y_label = "GPU requests placed (% of capacity)";
+  chart.y_max = 100;
+  for (const Row& r : rows) {
+    ChartSeries series{r.mode, {}};
+    for (size_t i = 0; i < r.curve.size(); ++i) {
+      series.points.emplace_back(static_cast<double>(i), r.curve[i] / n);
+    }
+    chart.x_max = std::max(chart.x_max, static_cast<double>(r.curve.size()) - 1);
+    chart.series.push_back(std::move(series));
+  }
+  std::string table;
+  char line[256];
+  std::snprintf(line, sizeof line, "%s, every GPU as %s, %.0f %% arrived demand, %zu seed(s)\n",
+                args.trace.c_str(), model->id.c_str(), args.ratio * 100, seeds.size());
+  table += line;
+  std::snprintf(line, sizeof line, "%-34s %10s %10s %10s %9s %10s %8s %8s %9s\n", "mode",
+                "requested", "effective", "held", "held/req", "GPUs-used", "failed", "GIs",
+                "driver-s");
+  table += line;
+  for (const Row& r : rows) {
+    std::snprintf(line, sizeof line,
+                  "%-34s %9.2f%% %9.2f%% %9.2f%% %9.3f %9.2f%% %8.1f %8.0f %9.1f\n", r.mode.c_str(),
+                  r.requested, r.effective, r.held, r.requested > 0 ? r.held / r.requested : 0.0,
+                  r.gpus, r.failed, r.gis, r.driver);
+    table += line;
+  }
+  if (!args.svg_file.empty()) {
+    Status written = Env::Default()->WriteFileAtomic(args.svg_file, RenderSvg(chart));
+    if (!written.ok()) return Fail(kEnvironment, written.message());
+  }
+  if (!args.html_file.empty()) {
+    Status written = Env::Default()->WriteFileAtomic(
+        args.html_file, HtmlPage("migsim MIG comparison", {{args.trace, table, {chart}}}));
+    if (!written.ok()) return Fail(kEnvironment, written.message());
   }
   if (args.json) {
     nlohmann::json out = {{"trace", args.trace},
@@ -279,6 +341,7 @@ int RunMig(const MigArgs& args) {
                               {"requested_allocated_pct", r.requested},
                               {"effective_pct", r.effective},
                               {"capacity_held_pct", r.held},
+                              {"held_per_requested", r.requested > 0 ? r.held / r.requested : 0},
                               {"gpus_in_use_pct", r.gpus},
                               {"failed_pods", r.failed},
                               {"gis_created", r.gis},
@@ -287,14 +350,7 @@ int RunMig(const MigArgs& args) {
     std::cout << out.dump(2) << "\n";
     return kOk;
   }
-  std::printf("%s, every GPU as %s, %.0f %% arrived demand, %zu seed(s)\n", args.trace.c_str(),
-              model->id.c_str(), args.ratio * 100, seeds.size());
-  std::printf("%-34s %10s %10s %10s %10s %8s %8s %9s\n", "mode", "requested", "effective", "held",
-              "GPUs-used", "failed", "GIs", "driver-s");
-  for (const Row& r : rows) {
-    std::printf("%-34s %9.2f%% %9.2f%% %9.2f%% %9.2f%% %8.1f %8.0f %9.1f\n", r.mode.c_str(),
-                r.requested, r.effective, r.held, r.gpus, r.failed, r.gis, r.driver);
-  }
+  std::cout << table;
   return kOk;
 }
 
@@ -302,26 +358,29 @@ struct DiurnalArgs {
   std::string config;
   std::string schedule;
   std::string model = "H100-SXM5-80GB";
+  std::string speeds_file;
+  double penalty = 0.15;
+  double slo_seconds = -1;
+  int max_nodes = 0;
   std::string csv_file;
+  std::string html_file;
+  std::string svg_dir;
   bool json = false;
 };
-
-// The value at quantile q (0..1) of `values` (nearest rank); 0 when empty.
-double Quantile(std::vector<double> values, double q) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(values.size())));
-  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
-}
 
 // Sim time 0 of the diurnal study is this instant (Monday 2026-01-05 00:00 UTC), so that a
 // schedule's weekday windows and time zone mean what they say.
 constexpr int64_t kDiurnalEpoch = 1767571200;
 
-// Scheduled MIG for the diurnal study: the schedule's layouts per GPU at time 0 and at every
-// change during the run. Configs come from the schedule's config-file, or the built-in ones.
-int ScheduledLayouts(const std::string& schedule_path, const GpuModel& model,
-                     const DiurnalScenario& scenario, MigOptions* options) {
+// Scheduled MIG for the diurnal study: one node's layouts at time 0 and at every change during
+// the run. Configs come from the schedule's config-file, or the built-in ones.
+struct NodeSchedule {
+  std::vector<Layout> initial;
+  std::vector<std::pair<double, std::vector<Layout>>> changes;
+};
+
+int LoadNodeSchedule(const std::string& schedule_path, const GpuModel& model, int gpus_per_node,
+                     NodeSchedule* out) {
   std::string text;
   Status read = Env::Default()->ReadFile(schedule_path, &text);
   if (!read.ok()) return Fail(kEnvironment, read.message());
@@ -334,137 +393,245 @@ int ScheduledLayouts(const std::string& schedule_path, const GpuModel& model,
     read = Env::Default()->ReadFile(configs_source, &configs);
     if (!read.ok()) return Fail(kEnvironment, read.message());
   }
-  // Every node has the same GPUs, so one node's layouts serve them all.
   std::map<std::string, std::vector<Layout>> layouts_of;
   for (const std::string& name : schedule->ConfigNames()) {
     Fleet node;
-    for (int g = 0; g < scenario.gpus_per_node; ++g) node.gpus.push_back({g, &model, {}});
+    for (int g = 0; g < gpus_per_node; ++g) node.gpus.push_back({g, &model, {}});
     Status set = SetCurrentFromMigPartedConfig(configs, configs_source, name, &node);
     if (!set.ok())
       return Fail(kEnvironment, schedule_path + ": config '" + name + "': " + set.message());
-    std::vector<Layout>& all = layouts_of[name];
-    for (int n = 0; n < scenario.nodes; ++n) {
-      for (const FleetGpu& g : node.gpus) all.push_back(g.current);
-    }
+    for (const FleetGpu& g : node.gpus) layouts_of[name].push_back(g.current);
   }
-  options->static_layouts = layouts_of[schedule->ConfigAt(kDiurnalEpoch)];
+  out->initial = layouts_of[schedule->ConfigAt(kDiurnalEpoch)];
   // Changes until long after the last arrival: queued pods may run for days (400 at most, the
   // schedule's own horizon).
   for (const ScheduleTransition& t : schedule->NextTransitions(kDiurnalEpoch, 100000)) {
-    options->layout_changes.push_back(
-        {static_cast<double>(t.at - kDiurnalEpoch), layouts_of[t.config]});
+    out->changes.emplace_back(static_cast<double>(t.at - kDiurnalEpoch), layouts_of[t.config]);
   }
   return kOk;
 }
 
-// The diurnal study: the scenario's pods queue for whole GPUs or MIG instances.
+// One node's layouts repeated for `nodes` nodes.
+std::vector<Layout> Repeat(const std::vector<Layout>& one_node, int nodes) {
+  std::vector<Layout> all;
+  for (int n = 0; n < nodes; ++n) all.insert(all.end(), one_node.begin(), one_node.end());
+  return all;
+}
+
+// Every job a class names must be in the speed table, measured on the instance its share gets.
+int CheckJobs(const DiurnalScenario& scenario, const GpuModel& model, const SpeedTable* speeds,
+              const std::string& config) {
+  for (const PodClass& c : scenario.classes) {
+    if (c.job.empty()) continue;
+    if (speeds == nullptr) {
+      return Fail(kUsage, config + ": class '" + c.name + "' names job '" + c.job +
+                              "': give --speeds (e.g. shared/data/perf/"
+                              "miso_a100_40gb_mig_training_iter_time.csv)");
+    }
+    if (!speeds->Has(c.job)) {
+      std::string valid;
+      for (const std::string& job : speeds->Jobs()) valid += (valid.empty() ? "" : ", ") + job;
+      return Fail(kUsage, config + ": class '" + c.name + "': job '" + c.job +
+                              "' is not in the speed table (valid: " + valid + ")");
+    }
+    const GiProfile* profile = c.num_gpu == 1 ? ProfileForShare(model, c.gpu_milli) : nullptr;
+    if (profile != nullptr && profile->slices < speeds->SmallestSlices(c.job)) {
+      return Fail(kUsage, config + ": class '" + c.name + "': job '" + c.job + "' gets " +
+                              profile->name + " (gpu_milli " + std::to_string(c.gpu_milli) +
+                              ") but did not fit instances under " +
+                              std::to_string(speeds->SmallestSlices(c.job)) +
+                              " compute slices in the measurements; raise gpu_milli");
+    }
+  }
+  return kOk;
+}
+
+std::string Seconds(double s) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%.0f s", s);
+  return out;
+}
+
+// The diurnal study: the scenario's pods queue under every way of sharing (diurnal_study.h).
 int RunDiurnal(const DiurnalArgs& args) {
   const GpuModel* model = Catalog::BuiltIn().Find(args.model);
   if (model == nullptr || model->FullProfile() == nullptr) {
     return Fail(kUsage, "unknown or non-MIG GPU model '" + args.model + "'");
+  }
+  if (!(args.penalty >= 0 && args.penalty <= 1)) {
+    return Fail(kUsage, "--penalty must be in [0, 1]");
   }
   std::string text;
   Status read = Env::Default()->ReadFile(args.config, &text);
   if (!read.ok()) return Fail(kEnvironment, read.message());
   auto scenario = ParseDiurnalScenario(text, args.config);
   if (!scenario.ok()) return Fail(kEnvironment, scenario.status().message());
-  std::vector<NodeSpec> nodes = DiurnalNodes(*scenario);
-  std::vector<PodSpec> pods = GenerateDiurnalPods(*scenario);
+  std::optional<SpeedTable> speeds;
+  if (!args.speeds_file.empty()) {
+    std::string csv;
+    read = Env::Default()->ReadFile(args.speeds_file, &csv);
+    if (!read.ok()) return Fail(kEnvironment, read.message());
+    auto parsed = SpeedTable::Parse(csv, args.speeds_file);
+    if (!parsed.ok()) return Fail(kEnvironment, parsed.status().message());
+    speeds = std::move(*parsed);
+  }
+  const SpeedTable* speed_table = speeds ? &*speeds : nullptr;
+  if (int code = CheckJobs(*scenario, *model, speed_table, args.config); code != kOk) return code;
+  int max_nodes = args.max_nodes > 0 ? args.max_nodes : 4 * scenario->nodes;
 
-  struct Mode {
-    std::string name;
-    MigMode mode;
-    bool capacity_preserving;
+  auto basic = [&](MigMode mode, bool capacity_preserving) {
+    return [=, &args](int) -> StatusOr<MigOptions> {
+      MigOptions o;
+      o.model = model;
+      o.mode = mode;
+      o.capacity_preserving = capacity_preserving;
+      o.speeds = speed_table;
+      o.interference_penalty = args.penalty;
+      return o;
+    };
   };
-  std::vector<Mode> modes = {{"whole GPU per pod", MigMode::kWholeGpu, true},
-                             {"dynamic MIG, first fit", MigMode::kDynamicMig, false},
-                             {"dynamic MIG, capacity-preserving", MigMode::kDynamicMig, true}};
-  MigOptions scheduled;
+  std::vector<DiurnalMode> modes = {
+      {"whole GPU per pod", basic(MigMode::kWholeGpu, true)},
+      {"time-slicing/MPS", basic(MigMode::kTimeSliced, true)},
+      {"static MIG (planner)",
+       [&](int nodes) -> StatusOr<MigOptions> {
+         StatusOr<MigOptions> o = basic(MigMode::kStaticMig, true)(nodes);
+         auto layouts = PlanDiurnalStaticLayouts(*model, *scenario, nodes);
+         if (!layouts.ok()) return layouts.status();
+         o->static_layouts = std::move(*layouts);
+         return o;
+       }},
+      {"dynamic MIG, first fit", basic(MigMode::kDynamicMig, false)},
+      {"dynamic MIG, capacity-preserving", basic(MigMode::kDynamicMig, true)}};
+  NodeSchedule schedule;
   if (!args.schedule.empty()) {
-    if (int code = ScheduledLayouts(args.schedule, *model, *scenario, &scheduled); code != kOk) {
+    if (int code = LoadNodeSchedule(args.schedule, *model, scenario->gpus_per_node, &schedule);
+        code != kOk) {
       return code;
     }
-    modes.push_back({"scheduled MIG", MigMode::kScheduledMig, true});
+    modes.push_back({"scheduled MIG", [&](int nodes) -> StatusOr<MigOptions> {
+                       StatusOr<MigOptions> o = basic(MigMode::kScheduledMig, true)(nodes);
+                       o->static_layouts = Repeat(schedule.initial, nodes);
+                       for (const auto& [at, layouts] : schedule.changes) {
+                         o->layout_changes.push_back({at, Repeat(layouts, nodes)});
+                       }
+                       return o;
+                     }});
   }
+
+  std::vector<ModeOutcome> outcomes;
   nlohmann::json out = {{"config", args.config},
                         {"model", model->id},
-                        {"pods", pods.size()},
+                        {"gpus", scenario->nodes * scenario->gpus_per_node},
                         {"modes", nlohmann::json::array()}};
   std::string csv = "mode,hour,gpus_in_use_pct,capacity_held_pct,requested_pct\n";
-  for (const Mode& m : modes) {
-    MigOptions options = m.mode == MigMode::kScheduledMig ? scheduled : MigOptions{};
-    options.model = model;
-    options.mode = m.mode;
-    options.capacity_preserving = m.capacity_preserving;
-    options.departures = true;
-    options.queue = true;
-    options.sample_interval = 3600;
-    MigResult r = SimulateMig(nodes, pods, options);
+  for (const DiurnalMode& mode : modes) {
+    StatusOr<ModeOutcome> outcome = RunDiurnalMode(*scenario, scenario->nodes, mode);
+    if (!outcome.ok()) return Fail(kInternal, mode.name + ": " + outcome.status().message());
+    const MigResult& r = outcome->result;
+    out["pods"] = r.start_of_pod.size();
     nlohmann::json classes = nlohmann::json::object();
-    for (const PodClass& c : scenario->classes) {
-      std::vector<double> delays;
-      int64_t never = 0;
-      for (size_t i = 0; i < pods.size(); ++i) {
-        if (pods[i].name != c.name) continue;
-        if (r.start_of_pod[i] < 0) {
-          ++never;
-        } else {
-          delays.push_back(r.start_of_pod[i] - pods[i].arrival);
-        }
-      }
-      classes[c.name] = {{"started", delays.size()},
-                         {"never_started", never},
-                         {"median_delay_s", Quantile(delays, 0.5)},
-                         {"p99_delay_s", Quantile(delays, 0.99)}};
+    for (const ClassOutcome& c : outcome->classes) {
+      classes[c.name] = {{"started", c.started},
+                         {"never_started", c.never_started},
+                         {"median_delay_s", c.median_delay},
+                         {"p99_delay_s", c.p99_delay},
+                         {"median_completion_s", c.median_completion},
+                         {"p99_completion_s", c.p99_completion}};
     }
-    double day = 0, night = 0;
-    int day_n = 0, night_n = 0;
+    nlohmann::json row = {{"mode", mode.name},
+                          {"classes", classes},
+                          {"gpus_in_use_pct_day", outcome->gpus_busy_day_pct},
+                          {"gpus_in_use_pct_night", outcome->gpus_busy_night_pct},
+                          {"gis_created", r.gis_created},
+                          {"driver_seconds", r.driver_seconds},
+                          {"still_waiting", r.still_waiting}};
+    if (args.slo_seconds >= 0) {
+      StatusOr<int> needed = NodesNeeded(*scenario, mode, args.slo_seconds, max_nodes);
+      if (!needed.ok()) return Fail(kInternal, mode.name + ": " + needed.status().message());
+      row["gpus_needed"] = *needed * scenario->gpus_per_node;  // 0: more than max-nodes
+    }
+    out["modes"].push_back(row);
     for (const MigSample& s : r.timeline) {
-      double hour = std::fmod(s.time / 3600, 24);
-      char line[128];
-      std::snprintf(line, sizeof line, "%s,%.0f,%.3f,%.3f,%.3f\n", m.name.c_str(), s.time / 3600,
+      char line[160];
+      std::snprintf(line, sizeof line, "%s,%.0f,%.3f,%.3f,%.3f\n", mode.name.c_str(), s.time / 3600,
                     s.gpus_in_use_pct, s.slices_pct, s.requested_pct);
       csv += line;
-      if (hour >= 8 && hour < 20) {
-        day += s.gpus_in_use_pct;
-        ++day_n;
-      } else {
-        night += s.gpus_in_use_pct;
-        ++night_n;
-      }
     }
-    out["modes"].push_back({{"mode", m.name},
-                            {"classes", classes},
-                            {"gpus_in_use_pct_day", day_n ? day / day_n : 0},
-                            {"gpus_in_use_pct_night", night_n ? night / night_n : 0},
-                            {"gis_created", r.gis_created},
-                            {"driver_seconds", r.driver_seconds},
-                            {"still_waiting", r.still_waiting}});
+    outcomes.push_back(std::move(*outcome));
+  }
+  if (args.slo_seconds >= 0) {
+    out["slo_p99_delay_s"] = args.slo_seconds;
+    out["max_gpus"] = max_nodes * scenario->gpus_per_node;
+  }
+
+  std::string table;
+  char line[256];
+  std::snprintf(line, sizeof line, "%s: %zu pods over %d day(s) on %d x %d GPUs taken as %s\n",
+                args.config.c_str(), out["pods"].get<size_t>(), scenario->days, scenario->nodes,
+                scenario->gpus_per_node, model->id.c_str());
+  table += line;
+  for (const auto& m : out["modes"]) {
+    std::snprintf(line, sizeof line,
+                  "%s: GPUs busy %.1f %% by day, %.1f %% by night; %lld GIs created (%.0f s "
+                  "driver)",
+                  m["mode"].get<std::string>().c_str(), m["gpus_in_use_pct_day"].get<double>(),
+                  m["gpus_in_use_pct_night"].get<double>(),
+                  static_cast<long long>(m["gis_created"].get<int64_t>()),
+                  m["driver_seconds"].get<double>());
+    table += line;
+    if (m.contains("gpus_needed")) {
+      int needed = m["gpus_needed"].get<int>();
+      table += needed > 0
+                   ? "; needs " + std::to_string(needed) + " GPUs"
+                   : "; needs more than " + std::to_string(out["max_gpus"].get<int>()) + " GPUs";
+      table += " for p99 delay <= " + Seconds(args.slo_seconds);
+    }
+    table += "\n";
+    for (const auto& [name, c] : m["classes"].items()) {
+      std::snprintf(line, sizeof line,
+                    "  %-12s started %6lld  never %5lld  delay median %8.0f s  p99 %8.0f s  "
+                    "completion median %8.0f s  p99 %8.0f s\n",
+                    name.c_str(), static_cast<long long>(c["started"].get<int64_t>()),
+                    static_cast<long long>(c["never_started"].get<int64_t>()),
+                    c["median_delay_s"].get<double>(), c["p99_delay_s"].get<double>(),
+                    c["median_completion_s"].get<double>(), c["p99_completion_s"].get<double>());
+      table += line;
+    }
+  }
+
+  // Charts: GPUs busy over the days; waiting and completion times of every class.
+  std::vector<std::pair<std::string, LineChart>> charts = {
+      {"gpus-busy", GpusBusyChart(outcomes, scenario->days)},
+      {"delay-cdf", DelayCdfChart(outcomes, "", false, 2 * 3600, 60, "minutes")}};
+  for (const PodClass& c : scenario->classes) {
+    charts.push_back({"completion-cdf-" + c.name,
+                      DelayCdfChart(outcomes, c.name, true, 4 * c.mean_duration_s,
+                                    c.mean_duration_s >= 7200 ? 3600 : 60,
+                                    c.mean_duration_s >= 7200 ? "hours" : "minutes")});
   }
   if (!args.csv_file.empty()) {
     Status written = Env::Default()->WriteFileAtomic(args.csv_file, csv);
     if (!written.ok()) return Fail(kEnvironment, written.message());
   }
+  if (!args.svg_dir.empty()) {
+    for (const auto& [name, chart] : charts) {
+      Status written = Env::Default()->WriteFileAtomic(args.svg_dir + "/diurnal-" + name + ".svg",
+                                                       RenderSvg(chart));
+      if (!written.ok()) return Fail(kEnvironment, written.message());
+    }
+  }
+  if (!args.html_file.empty()) {
+    ReportSection section{"Diurnal study: " + args.config, table, {}};
+    for (const auto& entry : charts) section.charts.push_back(entry.second);
+    Status written = Env::Default()->WriteFileAtomic(args.html_file,
+                                                     HtmlPage("migsim diurnal study", {section}));
+    if (!written.ok()) return Fail(kEnvironment, written.message());
+  }
   if (args.json) {
     std::cout << out.dump(2) << "\n";
-    return kOk;
-  }
-  std::printf("%s: %zu pods over %d day(s) on %d x %d GPUs taken as %s\n", args.config.c_str(),
-              pods.size(), scenario->days, scenario->nodes, scenario->gpus_per_node,
-              model->id.c_str());
-  for (const auto& m : out["modes"]) {
-    std::printf(
-        "%s: GPUs busy %.1f %% by day, %.1f %% by night; %lld GIs created (%.0f s driver)"
-        "\n",
-        m["mode"].get<std::string>().c_str(), m["gpus_in_use_pct_day"].get<double>(),
-        m["gpus_in_use_pct_night"].get<double>(),
-        static_cast<long long>(m["gis_created"].get<int64_t>()), m["driver_seconds"].get<double>());
-    for (const auto& [name, c] : m["classes"].items()) {
-      std::printf("  %-12s started %6lld  never %5lld  delay median %8.0f s  p99 %8.0f s\n",
-                  name.c_str(), static_cast<long long>(c["started"].get<int64_t>()),
-                  static_cast<long long>(c["never_started"].get<int64_t>()),
-                  c["median_delay_s"].get<double>(), c["p99_delay_s"].get<double>());
-    }
+  } else {
+    std::cout << table;
   }
   return kOk;
 }
@@ -516,12 +683,15 @@ int Main(int argc, char** argv) {
       ->add_option("--penalty", mig.penalty,
                    "Time-slicing/MPS slowdown per extra pod on a GPU (MISO: 0.15)")
       ->capture_default_str();
+  mig_cmd->add_option("--html", mig.html_file,
+                      "Write an HTML report: the table and the allocation-vs-demand chart");
+  mig_cmd->add_option("--svg", mig.svg_file, "Write the allocation-vs-demand chart as SVG");
   mig_cmd->add_flag("--json", mig.json, "Print JSON instead of the table");
   DiurnalArgs diurnal;
   CLI::App* diurnal_cmd = app.add_subcommand(
       "diurnal",
-      "Inference by day, training by night (a YAML scenario): whole GPUs vs dynamic MIG, "
-      "pods queue until they fit");
+      "Inference by day, training by night (a YAML scenario): whole GPUs, time-slicing, static, "
+      "dynamic and scheduled MIG; pods queue until they fit");
   diurnal_cmd->add_option("--config", diurnal.config, "Scenario file (docs/simulator.md)")
       ->required();
   diurnal_cmd->add_option("--model", diurnal.model, "Catalog GPU model of every GPU")
@@ -529,7 +699,27 @@ int Main(int argc, char** argv) {
   diurnal_cmd->add_option("--schedule", diurnal.schedule,
                           "Also run scheduled MIG: layouts by time of day from a schedule file as "
                           "migctl schedule reads it (time 0 = Monday 2026-01-05 00:00 UTC)");
+  diurnal_cmd
+      ->add_option("--speeds", diurnal.speeds_file,
+                   "Measured speed per MIG instance size of the classes' jobs (MISO's table, "
+                   "shared/data/perf/miso_a100_40gb_mig_training_iter_time.csv)")
+      ->check(CLI::ExistingFile);
+  diurnal_cmd
+      ->add_option("--penalty", diurnal.penalty,
+                   "Time-slicing/MPS slowdown per extra pod on a GPU (MISO: 0.15)")
+      ->capture_default_str();
+  diurnal_cmd->add_option("--gpus-needed", diurnal.slo_seconds,
+                          "Also find, per mode, the fewest GPUs that start every pod with every "
+                          "class's p99 delay at most this many seconds");
+  diurnal_cmd->add_option("--max-nodes", diurnal.max_nodes,
+                          "Largest cluster --gpus-needed tries, in nodes (default 4 x the "
+                          "scenario's)");
   diurnal_cmd->add_option("--csv", diurnal.csv_file, "Write GPUs busy per hour as CSV");
+  diurnal_cmd->add_option("--html", diurnal.html_file,
+                          "Write an HTML report: the table, GPUs busy over the days, waiting and "
+                          "completion-time CDFs");
+  diurnal_cmd->add_option("--svg-dir", diurnal.svg_dir,
+                          "Write the report's charts as diurnal-*.svg into this folder");
   diurnal_cmd->add_flag("--json", diurnal.json, "Print JSON instead of text");
   try {
     app.parse(argc, argv);

@@ -144,27 +144,32 @@ LineChart TimelineChart(const std::vector<RunRecord>& runs, const std::string& t
   return chart;
 }
 
-std::string HtmlReport(const std::vector<RunRecord>& runs) {
-  std::string out =
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>migsim report</title></head>"
-      "\n<body>\n<h1>migsim report</h1>\n<pre>\n";
-  std::string table = SummaryTable(runs);
-  for (char c : table) out += c == '<' ? std::string("&lt;") : std::string(1, c);
-  out += "</pre>\n";
-  std::vector<std::string> traces;
-  for (const RunRecord& run : runs) {
-    if (std::find(traces.begin(), traces.end(), run.trace) == traces.end()) {
-      traces.push_back(run.trace);
-    }
-  }
-  for (const std::string& trace : traces) {
-    out += "<h2>" + trace + "</h2>\n";
-    out += RenderSvg(TimelineChart(runs, trace, &Sample::allocated_pct, "GPU allocation (%)"));
-    out += RenderSvg(
-        TimelineChart(runs, trace, &Sample::fragmentation_pct, "fragmentation ratio (%)"));
+std::string HtmlPage(const std::string& title, const std::vector<ReportSection>& sections) {
+  std::string out = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" +
+                    XmlEscape(title) + "</title></head>\n<body>\n<h1>" + XmlEscape(title) +
+                    "</h1>\n";
+  for (const ReportSection& section : sections) {
+    if (!section.heading.empty()) out += "<h2>" + XmlEscape(section.heading) + "</h2>\n";
+    if (!section.text.empty()) out += "<pre>\n" + XmlEscape(section.text) + "</pre>\n";
+    for (const LineChart& chart : section.charts) out += RenderSvg(chart);
   }
   out += "</body></html>\n";
   return out;
+}
+
+std::string HtmlReport(const std::vector<RunRecord>& runs) {
+  std::vector<ReportSection> sections = {{"", SummaryTable(runs), {}}};
+  for (const RunRecord& run : runs) {
+    bool seen = std::any_of(sections.begin(), sections.end(),
+                            [&](const ReportSection& s) { return s.heading == run.trace; });
+    if (seen) continue;
+    sections.push_back(
+        {run.trace,
+         "",
+         {TimelineChart(runs, run.trace, &Sample::allocated_pct, "GPU allocation (%)"),
+          TimelineChart(runs, run.trace, &Sample::fragmentation_pct, "fragmentation ratio (%)")}});
+  }
+  return HtmlPage("migsim report", sections);
 }
 
 }  // namespace migkit::sim

@@ -42,6 +42,17 @@ std::string SummaryTable(const std::vector<RunRecord>& runs);
 LineChart TimelineChart(const std::vector<RunRecord>& runs, const std::string& trace,
                         double Sample::*field, const std::string& y_label);
 
+/// One part of an HTML report: a heading, preformatted text (a table) and charts.
+struct ReportSection {
+  std::string heading;
+  std::string text;
+  std::vector<LineChart> charts;
+};
+
+/// A self-contained HTML page: every section's heading, its text in <pre>, its charts as inline
+/// SVG. Text is escaped. Deterministic.
+std::string HtmlPage(const std::string& title, const std::vector<ReportSection>& sections);
+
 /// One self-contained HTML page: the summary table, then for every trace the allocation-ratio and
 /// fragmentation-ratio charts (inline SVG). Deterministic.
 std::string HtmlReport(const std::vector<RunRecord>& runs);

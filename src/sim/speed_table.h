@@ -1,7 +1,8 @@
 // How fast a job runs on a MIG instance of each size, relative to the whole GPU: MISO's measured
-// training-iteration times on A100-40GB (shared/data/perf/miso_a100_40gb_mig_training_iter_time.csv,
-// scheduling.md §3.2). A pod names its job as "<model>/<batch_size>" (e.g. "resnet/128"); its
-// run time on an instance of g compute slices is its whole-GPU run time / Relative(job, g).
+// training-iteration times on A100-40GB
+// (shared/data/perf/miso_a100_40gb_mig_training_iter_time.csv, scheduling.md §3.2). A pod names its
+// job as "<model>/<batch_size>" (e.g. "resnet/128"); its run time on an instance of g compute
+// slices is its whole-GPU run time / Relative(job, g).
 //
 // Profiles are matched by compute slices (1, 2, 3, 4, 7), which every MIG model shares, so the
 // A100 measurements stand in for other models' instances of the same size (an assumption,

@@ -16,7 +16,9 @@ std::string Num(double v) {
   return buf;
 }
 
-std::string Escape(const std::string& text) {
+}  // namespace
+
+std::string XmlEscape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
@@ -39,8 +41,6 @@ std::string Escape(const std::string& text) {
   return out;
 }
 
-}  // namespace
-
 std::string RenderSvg(const LineChart& c) {
   auto px = [&](double x) {
     double t = std::clamp((x - c.x_min) / (c.x_max - c.x_min), 0.0, 1.0);
@@ -54,7 +54,7 @@ std::string RenderSvg(const LineChart& c) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\" "
       "viewBox=\"0 0 640 400\" font-family=\"sans-serif\" font-size=\"11\">\n";
   out += "<rect width=\"640\" height=\"400\" fill=\"white\"/>\n";
-  out += "<text x=\"320\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">" + Escape(c.title) +
+  out += "<text x=\"320\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">" + XmlEscape(c.title) +
          "</text>\n";
   out += "<path d=\"M" + Num(kChartLeft) + "," + Num(kChartTop) + " V" + Num(kChartBottom) + " H" +
          Num(kChartRight) + "\" stroke=\"black\" fill=\"none\"/>\n";
@@ -69,10 +69,10 @@ std::string RenderSvg(const LineChart& c) {
            "\" stroke=\"#dddddd\"/>\n";
   }
   out += "<text x=\"" + Num((kChartLeft + kChartRight) / 2) + "\" y=\"375\" " +
-         "text-anchor=\"middle\">" + Escape(c.x_label) + "</text>\n";
+         "text-anchor=\"middle\">" + XmlEscape(c.x_label) + "</text>\n";
   out += "<text x=\"14\" y=\"" + Num((kChartTop + kChartBottom) / 2) +
          "\" text-anchor=\"middle\" transform=\"rotate(-90 14 " +
-         Num((kChartTop + kChartBottom) / 2) + ")\">" + Escape(c.y_label) + "</text>\n";
+         Num((kChartTop + kChartBottom) / 2) + ")\">" + XmlEscape(c.y_label) + "</text>\n";
   for (size_t s = 0; s < c.series.size(); ++s) {
     const ChartSeries& series = c.series[s];
     const char* colour = kPalette[s % (sizeof kPalette / sizeof kPalette[0])];
@@ -87,7 +87,7 @@ std::string RenderSvg(const LineChart& c) {
     out += "<path d=\"M" + Num(kChartRight - 150) + "," + Num(ly) + " h20\" stroke=\"" + colour +
            "\" stroke-width=\"2\"/>\n";
     out += "<text x=\"" + Num(kChartRight - 124) + "\" y=\"" + Num(ly + 4) + "\">" +
-           Escape(series.name) + "</text>\n";
+           XmlEscape(series.name) + "</text>\n";
   }
   out += "</svg>\n";
   return out;

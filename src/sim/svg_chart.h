@@ -27,6 +27,9 @@ struct LineChart {
 /// Plot area: 640 x 400 pixels, the axes' origin at (60, 340), (x_max, y_max) at (600, 40).
 inline constexpr double kChartLeft = 60, kChartRight = 600, kChartTop = 40, kChartBottom = 340;
 
+/// `text` with &, <, > and " replaced by their XML entities.
+std::string XmlEscape(const std::string& text);
+
 /// The chart as a standalone <svg> element: axes with 5 ticks each, one polyline per series
 /// (points outside the ranges are clamped to the plot area), a legend, the title. Text is
 /// XML-escaped. REQUIRES: x_max > x_min and y_max > y_min.
