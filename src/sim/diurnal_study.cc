@@ -66,12 +66,11 @@ StatusOr<ModeOutcome> RunDiurnalMode(const DiurnalScenario& scenario, int nodes,
 }
 
 StatusOr<std::vector<Layout>> PlanDiurnalStaticLayouts(const GpuModel& model,
-                                                       const DiurnalScenario& scenario,
-                                                       int nodes) {
+                                                       const DiurnalScenario& scenario, int nodes) {
   std::vector<PodSpec> mix;
   for (const PodClass& c : scenario.classes) {
-    double window = c.start_hour <= c.end_hour ? c.end_hour - c.start_hour
-                                               : 24 - c.start_hour + c.end_hour;
+    double window =
+        c.start_hour <= c.end_hour ? c.end_hour - c.start_hour : 24 - c.start_hour + c.end_hour;
     double running = c.arrivals_per_hour * window / 24 * c.mean_duration_s / 3600;
     PodSpec pod;
     pod.num_gpu = c.num_gpu;

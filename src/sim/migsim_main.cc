@@ -419,14 +419,16 @@ std::vector<Layout> Repeat(const std::vector<Layout>& one_node, int nodes) {
 }
 
 // Every job a class names must be in the speed table, measured on the instance its share gets.
+// Without a table, jobs run at the fallback curve (said once on stderr).
 int CheckJobs(const DiurnalScenario& scenario, const GpuModel& model, const SpeedTable* speeds,
               const std::string& config) {
   for (const PodClass& c : scenario.classes) {
     if (c.job.empty()) continue;
     if (speeds == nullptr) {
-      return Fail(kUsage, config + ": class '" + c.name + "' names job '" + c.job +
-                              "': give --speeds (e.g. shared/data/perf/"
-                              "miso_a100_40gb_mig_training_iter_time.csv)");
+      std::cerr << "migsim: no --speeds: jobs (class '" << c.name
+                << "' and others) run at (slices/full)^0.55 of their whole-GPU speed on MIG "
+                   "instances (scheduling.md §3.2)\n";
+      return kOk;
     }
     if (!speeds->Has(c.job)) {
       std::string valid;
@@ -702,7 +704,8 @@ int Main(int argc, char** argv) {
   diurnal_cmd
       ->add_option("--speeds", diurnal.speeds_file,
                    "Measured speed per MIG instance size of the classes' jobs (MISO's table, "
-                   "shared/data/perf/miso_a100_40gb_mig_training_iter_time.csv)")
+                   "shared/data/perf/miso_a100_40gb_mig_training_iter_time.csv; default: the "
+                   "fallback curve (slices/full)^0.55)")
       ->check(CLI::ExistingFile);
   diurnal_cmd
       ->add_option("--penalty", diurnal.penalty,

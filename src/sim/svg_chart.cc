@@ -51,9 +51,9 @@ std::string RenderSvg(const LineChart& c) {
     return kChartBottom - t * (kChartBottom - kChartTop);
   };
   std::string out =
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\" "
-      "viewBox=\"0 0 640 400\" font-family=\"sans-serif\" font-size=\"11\">\n";
-  out += "<rect width=\"640\" height=\"400\" fill=\"white\"/>\n";
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"860\" height=\"400\" "
+      "viewBox=\"0 0 860 400\" font-family=\"sans-serif\" font-size=\"11\">\n";
+  out += "<rect width=\"860\" height=\"400\" fill=\"white\"/>\n";
   out += "<text x=\"320\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">" + XmlEscape(c.title) +
          "</text>\n";
   out += "<path d=\"M" + Num(kChartLeft) + "," + Num(kChartTop) + " V" + Num(kChartBottom) + " H" +
@@ -83,10 +83,11 @@ std::string RenderSvg(const LineChart& c) {
       out += Num(px(series.points[i].first)) + "," + Num(py(series.points[i].second));
     }
     out += "\"/>\n";
-    double ly = kChartBottom - 14.0 * static_cast<double>(c.series.size() - s);
-    out += "<path d=\"M" + Num(kChartRight - 150) + "," + Num(ly) + " h20\" stroke=\"" + colour +
+    // The legend sits right of the plot area, so it never hides a curve.
+    double ly = kChartTop + 14.0 * static_cast<double>(s);
+    out += "<path d=\"M" + Num(kChartRight + 15) + "," + Num(ly) + " h20\" stroke=\"" + colour +
            "\" stroke-width=\"2\"/>\n";
-    out += "<text x=\"" + Num(kChartRight - 124) + "\" y=\"" + Num(ly + 4) + "\">" +
+    out += "<text x=\"" + Num(kChartRight + 41) + "\" y=\"" + Num(ly + 4) + "\">" +
            XmlEscape(series.name) + "</text>\n";
   }
   out += "</svg>\n";

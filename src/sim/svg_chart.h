@@ -24,14 +24,16 @@ struct LineChart {
   std::vector<ChartSeries> series;
 };
 
-/// Plot area: 640 x 400 pixels, the axes' origin at (60, 340), (x_max, y_max) at (600, 40).
+/// Canvas 860 x 400 pixels; plot area with the axes' origin at (60, 340) and (x_max, y_max) at
+/// (600, 40); the legend to its right.
 inline constexpr double kChartLeft = 60, kChartRight = 600, kChartTop = 40, kChartBottom = 340;
 
 /// `text` with &, <, > and " replaced by their XML entities.
 std::string XmlEscape(const std::string& text);
 
 /// The chart as a standalone <svg> element: axes with 5 ticks each, one polyline per series
-/// (points outside the ranges are clamped to the plot area), a legend, the title. Text is
+/// (points outside the ranges are clamped to the plot area), a legend right of the plot,
+/// the title. Text is
 /// XML-escaped. REQUIRES: x_max > x_min and y_max > y_min.
 std::string RenderSvg(const LineChart& chart);
 

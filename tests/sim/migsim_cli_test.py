@@ -109,7 +109,13 @@ with tempfile.TemporaryDirectory() as d:
                 "  - {name: ft, arrivals_per_hour: 1, gpu_milli: 400, job: resnet/128,"
                 " mean_duration_s: 60}\n")
     code, out, err = run("diurnal", "--config", scenario, "--json")
-    check("job needs speeds", code == 2 and "give --speeds" in err, err)
+    check("job without speeds", code == 0 and "no --speeds" in err, err)
+    if code == 0:
+        by_mode = {m["mode"]: m["classes"]["ft"] for m in json.loads(out)["modes"]}
+        whole = by_mode["whole GPU per pod"]["median_completion_s"]
+        mig = by_mode["dynamic MIG, capacity-preserving"]["median_completion_s"]
+        check("fallback slowdown on 3g", whole > 0 and abs(mig / whole - (7 / 3) ** 0.55) < 1e-6,
+              f"{mig} / {whole}")
     code, out, err = run("diurnal", "--config", scenario, "--speeds", speeds, "--json")
     check("diurnal with speeds", code == 0, err)
     if code == 0:
