@@ -49,6 +49,30 @@ std::vector<std::pair<int, int>> FutureCapacity(const GpuModel& model,
   return {by_size.begin(), by_size.end()};
 }
 
+int LargestCreatableSlices(const GpuModel& model, const std::vector<PlacedProfile>& instances) {
+  int largest = 0;
+  for (const GiProfile& profile : model.gi_profiles) {
+    if (profile.slices > largest && RemainingCapacity(model, profile, instances) > 0) {
+      largest = profile.slices;
+    }
+  }
+  return largest;
+}
+
+double FragmentationScore(const std::vector<NodeGpu>& gpus) {
+  double weighted = 0;
+  int total_free = 0;
+  for (const NodeGpu& g : gpus) {
+    int free = g.model->compute_slices;
+    for (const PlacedProfile& p : g.instances) free -= p.profile->slices;
+    if (free <= 0) continue;
+    weighted +=
+        free * (1.0 - static_cast<double>(LargestCreatableSlices(*g.model, g.instances)) / free);
+    total_free += free;
+  }
+  return total_free == 0 ? 0.0 : weighted / total_free;
+}
+
 std::optional<ChosenPlacement> ChooseCapacityPreservingPlacement(const std::vector<NodeGpu>& gpus,
                                                                  const std::string& profile_name) {
   std::optional<ChosenPlacement> best;

@@ -33,6 +33,16 @@ struct NodeGpu {
 std::vector<std::pair<int, int>> FutureCapacity(const GpuModel& model,
                                                 const std::vector<PlacedProfile>& instances);
 
+/// The compute slices of the largest GI that could still be created on a GPU of `model` holding
+/// `instances`; 0 when none could.
+int LargestCreatableSlices(const GpuModel& model, const std::vector<PlacedProfile>& instances);
+
+/// How scattered a node's free MIG capacity is: for each GPU, 1 - LargestCreatableSlices / its
+/// free compute slices (those no instance holds), averaged over the GPUs weighted by their free
+/// slices. 0 when nothing is free or each GPU's free slices fit one instance, towards 1 as free
+/// slices scatter. migkitd's fragmentation metric and migsim's MIG fragmentation.
+double FragmentationScore(const std::vector<NodeGpu>& gpus);
+
 struct ChosenPlacement {
   size_t gpu = 0;                      // index into the node's GPUs
   const GiProfile* profile = nullptr;  // the profile on that GPU's model

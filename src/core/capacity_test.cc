@@ -40,6 +40,23 @@ TEST(FutureCapacityTest, ThreeGAtFourLeavesTheLowerHalf) {
   EXPECT_EQ(FutureCapacity(A100(), {At(k3g, 4)}), expected);
 }
 
+TEST(FragmentationScoreTest, FreeSlicesThatNoOneInstanceCanTake) {
+  // A 1g at 0 leaves 6 free slices of which the largest GI is a 3g at 4 (the 4g needs 0): 1 -
+  // 3/6 = 0.5. A 1g at 6 leaves the 4g at 0: 1 - 4/6. An empty GPU scores 0 (the 7g fits); a full
+  // one has nothing free and does not count. Across GPUs the scores are weighted by free slices.
+  NodeGpu at0{&A100(), {At(k1g, 0)}};
+  NodeGpu at6{&A100(), {At(k1g, 6)}};
+  NodeGpu empty{&A100(), {}};
+  NodeGpu full{&A100(), {At(k4g, 0), At(k3g, 4)}};
+  EXPECT_DOUBLE_EQ(FragmentationScore({at0}), 0.5);
+  EXPECT_DOUBLE_EQ(FragmentationScore({at6}), 1 - 4.0 / 6);
+  EXPECT_DOUBLE_EQ(FragmentationScore({empty}), 0);
+  EXPECT_DOUBLE_EQ(FragmentationScore({full}), 0);
+  EXPECT_DOUBLE_EQ(FragmentationScore({at0, empty, full}), 6 * 0.5 / 13);
+  EXPECT_EQ(LargestCreatableSlices(A100(), at0.instances), 3);
+  EXPECT_EQ(LargestCreatableSlices(A100(), full.instances), 0);
+}
+
 TEST(CapacityPreservingPlacementTest, FirstSmallInstanceGoesWhereNoTwoGCouldStart) {
   // On an empty GPU every 1g loses the 7g; at 6 it also keeps every 2g start (0, 2, 4) free.
   const auto chosen = ChooseCapacityPreservingPlacement({{&A100(), {}}}, "1g.5gb");

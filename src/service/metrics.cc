@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "core/geometry.h"
+#include "core/capacity.h"
 
 namespace migkit {
 namespace {
@@ -37,29 +37,28 @@ void Header(std::string* out, const char* name, const char* type, const char* he
 }
 
 struct GpuSlices {
-  int leased = 0, idle = 0, free = 0, largest = 0;
+  int leased = 0, idle = 0, free = 0;
 };
 
 GpuSlices SlicesOf(const GpuInfo& g, const std::set<InstanceKey>& leased) {
   GpuSlices s;
-  std::vector<PlacedProfile> held;
   for (const GpuInstance& gi : g.state.gpu_instances) {
     const GiProfile* p = g.model->FindProfileById(gi.profile_id);
     if (p == nullptr) continue;
-    if (leased.count({g.uuid, gi.id})) {
-      s.leased += p->slices;
-      held.push_back({p, gi.placement});
-    } else {
-      s.idle += p->slices;
-    }
+    (leased.count({g.uuid, gi.id}) ? s.leased : s.idle) += p->slices;
   }
   s.free = g.model->compute_slices - s.leased - s.idle;
-  if (g.state.MigUsable()) {
-    for (const GiProfile& p : g.model->gi_profiles) {
-      if (p.slices > s.largest && RemainingCapacity(*g.model, p, held) > 0) s.largest = p.slices;
-    }
-  }
   return s;
+}
+
+// A MIG-enabled GPU as placement sees it with idle instances reclaimed: its leased instances.
+NodeGpu LeasedView(const GpuInfo& g, const std::set<InstanceKey>& leased) {
+  NodeGpu view{g.model, {}};
+  for (const GpuInstance& gi : g.state.gpu_instances) {
+    const GiProfile* p = g.model->FindProfileById(gi.profile_id);
+    if (p != nullptr && leased.count({g.uuid, gi.id})) view.instances.push_back({p, gi.placement});
+  }
+  return view;
 }
 
 }  // namespace
@@ -104,17 +103,11 @@ std::string RequestStats::Render() const {
 
 double FragmentationScore(const std::vector<GpuInfo>& gpus, const std::vector<Lease>& leases) {
   const std::set<InstanceKey> leased = LeasedKeys(leases);
-  double weighted = 0;
-  int total_free = 0;
+  std::vector<NodeGpu> usable;
   for (const GpuInfo& g : gpus) {
-    if (!g.state.MigUsable()) continue;
-    const GpuSlices s = SlicesOf(g, leased);
-    const int available = s.free + s.idle;
-    if (available <= 0) continue;
-    weighted += available * (1.0 - static_cast<double>(s.largest) / available);
-    total_free += available;
+    if (g.state.MigUsable()) usable.push_back(LeasedView(g, leased));
   }
-  return total_free == 0 ? 0.0 : weighted / total_free;
+  return FragmentationScore(usable);
 }
 
 std::string RenderNodeMetrics(const std::vector<GpuInfo>& gpus, const std::vector<Lease>& leases,

@@ -299,7 +299,29 @@ class MigEngine {
     }
     s.gpus_in_use_pct = total_gpus_ > 0 ? 100 * static_cast<double>(busy_gpus) / total_gpus_ : 0;
     s.pods_failed = failed;
+    if (options_.mode != MigMode::kTimeSliced && options_.mode != MigMode::kWholeGpu) {
+      s.fragmentation_pct = 100 * Fragmentation();
+    }
     return s;
+  }
+
+  // core's FragmentationScore over every GPU of the cluster (the instances in use).
+  double Fragmentation() const {
+    std::vector<NodeGpu> gpus;
+    for (const MigNode& n : nodes_) {
+      for (size_t g = 0; g < n.gpus.size(); ++g) {
+        if (!FixedLayouts(options_.mode)) {
+          gpus.push_back(n.gpus[g]);
+          continue;
+        }
+        NodeGpu used{n.gpus[g].model, {}};
+        for (size_t k = 0; k < n.busy[g].size(); ++k) {
+          if (n.busy[g][k]) used.instances.push_back(n.gpus[g].instances[k]);
+        }
+        gpus.push_back(std::move(used));
+      }
+    }
+    return FragmentationScore(gpus);
   }
 
   double capacity_milli() const { return static_cast<double>(total_gpus_) * kMilliPerGpu; }

@@ -86,6 +86,10 @@ struct MigSample {
   /// (kTimeSliced: the milli-GPU shares held, % of capacity).
   double slices_pct = 0;
   double gpus_in_use_pct = 0;
+  /// core's FragmentationScore of the free MIG capacity, in percent: 0 when every GPU's free
+  /// slices fit one instance. Idle instances of static and scheduled MIG count as free (they could
+  /// be reconfigured); 0 for whole GPUs and time-slicing.
+  double fragmentation_pct = 0;
   int64_t pods_failed = 0;
 };
 

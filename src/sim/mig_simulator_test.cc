@@ -221,5 +221,19 @@ TEST(SimulateMig, AJobRunsAtItsMeasuredSpeedOnEachInstanceSize) {
   EXPECT_NEAR(whole.end_of_pod[2], 300, 1e-9);
 }
 
+TEST(SimulateMig, FragmentationOfTheFreeSlices) {
+  // One H100 and one 1g share: the instance goes to start 6 (mig-facts §4.3's first 1g start, and
+  // where it costs the least capacity), leaving 6 free slices whose largest GI is the 4g at 0:
+  // score 1 - 4/6. Whole GPUs report no MIG fragmentation.
+  std::vector<NodeSpec> node = {{"n", 64000, 262144, 1, "T4"}};
+  std::vector<PodSpec> pods = {Pod(1000, 1, 100, 0)};
+  MigOptions options;
+  options.model = &H100();
+  MigResult r = SimulateMig(node, pods, options);
+  EXPECT_NEAR(r.last.fragmentation_pct, 100 * (1 - 4.0 / 6), 1e-9);
+  options.mode = MigMode::kWholeGpu;
+  EXPECT_EQ(SimulateMig(node, pods, options).last.fragmentation_pct, 0);
+}
+
 }  // namespace
 }  // namespace migkit::sim

@@ -199,6 +199,7 @@ struct MigArgs {
   double penalty = 0.15;
   std::string html_file;
   std::string svg_file;
+  std::string csv_file;
   bool json = false;
 };
 
@@ -244,7 +245,20 @@ int RunMig(const MigArgs& args) {
   struct Row {
     std::string mode;
     double requested = 0, effective = 0, held = 0, gpus = 0, failed = 0, gis = 0, driver = 0;
-    std::vector<double> curve;  // requested allocation per arrived percent, summed over seeds
+    double fragmentation = -1;  // MIG modes only
+    // Per arrived percent, summed over seeds: requested allocation, MIG fragmentation.
+    std::vector<double> curve, fragmentation_curve;
+  };
+  std::string csv =
+      "mode,seed,arrived_pct,requested_pct,held_pct,gpus_in_use_pct,"
+      "fragmentation_pct,pods_failed\n";
+  auto add_csv = [&](const std::string& mode, uint64_t seed, const MigSample& s) {
+    char line[256];
+    std::snprintf(line, sizeof line, "%s,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%lld\n", mode.c_str(),
+                  static_cast<unsigned long long>(seed), s.arrived_pct, s.requested_pct,
+                  s.slices_pct, s.gpus_in_use_pct, s.fragmentation_pct,
+                  static_cast<long long>(s.pods_failed));
+    csv += line;
   };
   std::vector<Row> rows(5);
   rows[0].mode = "whole GPU per pod";
@@ -263,7 +277,15 @@ int RunMig(const MigArgs& args) {
     SimResult fractional = Simulate(nodes, workload, pods, shared);
     bool first = seed == seeds.front();
     std::vector<double> curve;
-    for (const Sample& sample : fractional.samples) curve.push_back(sample.allocated_pct);
+    for (const Sample& sample : fractional.samples) {
+      curve.push_back(sample.allocated_pct);
+      MigSample row;
+      row.arrived_pct = sample.arrived_pct;
+      row.requested_pct = row.slices_pct = sample.allocated_pct;
+      row.gpus_in_use_pct = sample.gpus_in_use_pct;
+      row.pods_failed = sample.pods_failed;
+      add_csv(rows[1].mode, seed, row);
+    }
     AddCurve(curve, &rows[1].curve, first);
     rows[1].requested += fractional.last.allocated_pct / n;
     rows[1].effective += fractional.effective_pct / n;
@@ -281,8 +303,17 @@ int RunMig(const MigArgs& args) {
       if (i == 4) options.static_layouts = *layouts;
       MigResult r = SimulateMig(nodes, workload, options);
       curve.clear();
-      for (const MigSample& sample : r.samples) curve.push_back(sample.requested_pct);
+      std::vector<double> fragmentation;
+      for (const MigSample& sample : r.samples) {
+        curve.push_back(sample.requested_pct);
+        fragmentation.push_back(sample.fragmentation_pct);
+        add_csv(rows[i].mode, seed, sample);
+      }
       AddCurve(curve, &rows[i].curve, first);
+      if (i != 0) {
+        AddCurve(fragmentation, &rows[i].fragmentation_curve, first);
+        rows[i].fragmentation = (first ? 0 : rows[i].fragmentation) + r.last.fragmentation_pct / n;
+      }
       rows[i].requested += r.last.requested_pct / n;
       rows[i].effective += r.last.requested_pct / n;  // MIG instances do not interfere (§3.3)
       rows[i].held += r.last.slices_pct / n;
@@ -305,21 +336,46 @@ int RunMig(const MigArgs& args) {
     chart.x_max = std::max(chart.x_max, static_cast<double>(r.curve.size()) - 1);
     chart.series.push_back(std::move(series));
   }
+  LineChart fragmentation_chart;
+  fragmentation_chart.title =
+      args.trace + " on " + model->id + ": fragmentation of free MIG capacity vs arrived demand";
+  fragmentation_chart.x_label = chart.x_label;
+  fragmentation_chart.y_label = "fragmentation score (%)";
+  fragmentation_chart.x_max = chart.x_max;
+  fragmentation_chart.y_max = 100;
+  for (const Row& r : rows) {
+    if (r.fragmentation < 0) continue;
+    ChartSeries series{r.mode, {}};
+    for (size_t i = 0; i < r.fragmentation_curve.size(); ++i) {
+      series.points.emplace_back(static_cast<double>(i), r.fragmentation_curve[i] / n);
+    }
+    fragmentation_chart.series.push_back(std::move(series));
+  }
   std::string table;
   char line[256];
   std::snprintf(line, sizeof line, "%s, every GPU as %s, %.0f %% arrived demand, %zu seed(s)\n",
                 args.trace.c_str(), model->id.c_str(), args.ratio * 100, seeds.size());
   table += line;
-  std::snprintf(line, sizeof line, "%-34s %10s %10s %10s %9s %10s %8s %8s %9s\n", "mode",
+  std::snprintf(line, sizeof line, "%-34s %10s %10s %10s %9s %10s %8s %8s %9s %7s\n", "mode",
                 "requested", "effective", "held", "held/req", "GPUs-used", "failed", "GIs",
-                "driver-s");
+                "driver-s", "frag");
   table += line;
   for (const Row& r : rows) {
     std::snprintf(line, sizeof line,
-                  "%-34s %9.2f%% %9.2f%% %9.2f%% %9.3f %9.2f%% %8.1f %8.0f %9.1f\n", r.mode.c_str(),
+                  "%-34s %9.2f%% %9.2f%% %9.2f%% %9.3f %9.2f%% %8.1f %8.0f %9.1f", r.mode.c_str(),
                   r.requested, r.effective, r.held, r.requested > 0 ? r.held / r.requested : 0.0,
                   r.gpus, r.failed, r.gis, r.driver);
     table += line;
+    if (r.fragmentation >= 0) {
+      std::snprintf(line, sizeof line, " %6.2f%%\n", r.fragmentation);
+    } else {
+      std::snprintf(line, sizeof line, " %7s\n", "-");
+    }
+    table += line;
+  }
+  if (!args.csv_file.empty()) {
+    Status written = Env::Default()->WriteFileAtomic(args.csv_file, csv);
+    if (!written.ok()) return Fail(kEnvironment, written.message());
   }
   if (!args.svg_file.empty()) {
     Status written = Env::Default()->WriteFileAtomic(args.svg_file, RenderSvg(chart));
@@ -327,7 +383,8 @@ int RunMig(const MigArgs& args) {
   }
   if (!args.html_file.empty()) {
     Status written = Env::Default()->WriteFileAtomic(
-        args.html_file, HtmlPage("migsim MIG comparison", {{args.trace, table, {chart}}}));
+        args.html_file,
+        HtmlPage("migsim MIG comparison", {{args.trace, table, {chart, fragmentation_chart}}}));
     if (!written.ok()) return Fail(kEnvironment, written.message());
   }
   if (args.json) {
@@ -337,15 +394,18 @@ int RunMig(const MigArgs& args) {
                           {"seeds", seeds.size()},
                           {"modes", nlohmann::json::array()}};
     for (const Row& r : rows) {
-      out["modes"].push_back({{"mode", r.mode},
-                              {"requested_allocated_pct", r.requested},
-                              {"effective_pct", r.effective},
-                              {"capacity_held_pct", r.held},
-                              {"held_per_requested", r.requested > 0 ? r.held / r.requested : 0},
-                              {"gpus_in_use_pct", r.gpus},
-                              {"failed_pods", r.failed},
-                              {"gis_created", r.gis},
-                              {"driver_seconds", r.driver}});
+      out["modes"].push_back(
+          {{"mode", r.mode},
+           {"requested_allocated_pct", r.requested},
+           {"effective_pct", r.effective},
+           {"capacity_held_pct", r.held},
+           {"held_per_requested", r.requested > 0 ? r.held / r.requested : 0},
+           {"fragmentation_pct",
+            r.fragmentation >= 0 ? nlohmann::json(r.fragmentation) : nlohmann::json(nullptr)},
+           {"gpus_in_use_pct", r.gpus},
+           {"failed_pods", r.failed},
+           {"gis_created", r.gis},
+           {"driver_seconds", r.driver}});
     }
     std::cout << out.dump(2) << "\n";
     return kOk;
@@ -526,7 +586,7 @@ int RunDiurnal(const DiurnalArgs& args) {
                         {"model", model->id},
                         {"gpus", scenario->nodes * scenario->gpus_per_node},
                         {"modes", nlohmann::json::array()}};
-  std::string csv = "mode,hour,gpus_in_use_pct,capacity_held_pct,requested_pct\n";
+  std::string csv = "mode,hour,gpus_in_use_pct,capacity_held_pct,requested_pct,fragmentation_pct\n";
   for (const DiurnalMode& mode : modes) {
     StatusOr<ModeOutcome> outcome = RunDiurnalMode(*scenario, scenario->nodes, mode);
     if (!outcome.ok()) return Fail(kInternal, mode.name + ": " + outcome.status().message());
@@ -556,8 +616,9 @@ int RunDiurnal(const DiurnalArgs& args) {
     out["modes"].push_back(row);
     for (const MigSample& s : r.timeline) {
       char line[160];
-      std::snprintf(line, sizeof line, "%s,%.0f,%.3f,%.3f,%.3f\n", mode.name.c_str(), s.time / 3600,
-                    s.gpus_in_use_pct, s.slices_pct, s.requested_pct);
+      std::snprintf(line, sizeof line, "%s,%.0f,%.3f,%.3f,%.3f,%.3f\n", mode.name.c_str(),
+                    s.time / 3600, s.gpus_in_use_pct, s.slices_pct, s.requested_pct,
+                    s.fragmentation_pct);
       csv += line;
     }
     outcomes.push_back(std::move(*outcome));
@@ -688,6 +749,8 @@ int Main(int argc, char** argv) {
   mig_cmd->add_option("--html", mig.html_file,
                       "Write an HTML report: the table and the allocation-vs-demand chart");
   mig_cmd->add_option("--svg", mig.svg_file, "Write the allocation-vs-demand chart as SVG");
+  mig_cmd->add_option("--csv", mig.csv_file,
+                      "Write every run's timeline: one row per mode, seed and arrived percent");
   mig_cmd->add_flag("--json", mig.json, "Print JSON instead of the table");
   DiurnalArgs diurnal;
   CLI::App* diurnal_cmd = app.add_subcommand(

@@ -62,8 +62,15 @@ with tempfile.TemporaryDirectory() as d:
     check("bad seeds", code == 2 and "--seeds '9-1'" in err, err)
     mig_html = os.path.join(d, "mig.html")
     code, out, err = run("mig", "--nodes", nodes, "--trace", pods, "--html", mig_html)
-    check("mig html", code == 0 and open(mig_html).read().count("<svg") == 1 and
+    check("mig html", code == 0 and open(mig_html).read().count("<svg") == 2 and
           "dynamic MIG, capacity-preserving" in open(mig_html).read(), err)
+    mig_csv = os.path.join(d, "mig.csv")
+    code, out, err = run("mig", "--nodes", nodes, "--trace", pods, "--csv", mig_csv)
+    if code == 0:
+        rows = open(mig_csv).read().splitlines()
+        check("mig csv header", rows[0] == "mode,seed,arrived_pct,requested_pct,held_pct,"
+              "gpus_in_use_pct,fragmentation_pct,pods_failed", rows[0])
+        check("mig csv modes", len({r.split(",")[0] for r in rows[1:]}) == 5, rows[:3])
     code, out, err = run("mig", "--nodes", nodes, "--trace", pods, "--model", "K80")
     check("bad model", code == 2 and "unknown GPU model 'K80'" in err, err)
 
