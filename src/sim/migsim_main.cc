@@ -254,7 +254,7 @@ int RunMig(const MigArgs& args) {
       "fragmentation_pct,pods_failed\n";
   auto add_csv = [&](const std::string& mode, uint64_t seed, const MigSample& s) {
     char line[256];
-    std::snprintf(line, sizeof line, "%s,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%lld\n", mode.c_str(),
+    std::snprintf(line, sizeof line, "\"%s\",%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%lld\n", mode.c_str(),
                   static_cast<unsigned long long>(seed), s.arrived_pct, s.requested_pct,
                   s.slices_pct, s.gpus_in_use_pct, s.fragmentation_pct,
                   static_cast<long long>(s.pods_failed));
@@ -616,7 +616,7 @@ int RunDiurnal(const DiurnalArgs& args) {
     out["modes"].push_back(row);
     for (const MigSample& s : r.timeline) {
       char line[160];
-      std::snprintf(line, sizeof line, "%s,%.0f,%.3f,%.3f,%.3f,%.3f\n", mode.name.c_str(),
+      std::snprintf(line, sizeof line, "\"%s\",%.0f,%.3f,%.3f,%.3f,%.3f\n", mode.name.c_str(),
                     s.time / 3600, s.gpus_in_use_pct, s.slices_pct, s.requested_pct,
                     s.fragmentation_pct);
       csv += line;

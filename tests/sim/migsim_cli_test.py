@@ -3,6 +3,7 @@
 
 usage: migsim_cli_test.py MIGSIM
 """
+import csv
 import json
 import os
 import subprocess
@@ -67,20 +68,23 @@ with tempfile.TemporaryDirectory() as d:
     mig_csv = os.path.join(d, "mig.csv")
     code, out, err = run("mig", "--nodes", nodes, "--trace", pods, "--csv", mig_csv)
     if code == 0:
-        rows = open(mig_csv).read().splitlines()
-        check("mig csv header", rows[0] == "mode,seed,arrived_pct,requested_pct,held_pct,"
-              "gpus_in_use_pct,fragmentation_pct,pods_failed", rows[0])
-        check("mig csv modes", len({r.split(",")[0] for r in rows[1:]}) == 5, rows[:3])
+        with open(mig_csv, newline="") as f:
+            rows = list(csv.reader(f))
+        check("mig csv header", rows[0] == ["mode", "seed", "arrived_pct", "requested_pct",
+                                            "held_pct", "gpus_in_use_pct", "fragmentation_pct",
+                                            "pods_failed"], rows[0])
+        check("mig csv modes", len({r[0] for r in rows[1:]}) == 5 and
+              all(len(r) == 8 for r in rows), rows[:3])
     code, out, err = run("mig", "--nodes", nodes, "--trace", pods, "--model", "K80")
     check("bad model", code == 2 and "unknown GPU model 'K80'" in err, err)
 
     # Outputs are written and deterministic.
     html = os.path.join(d, "r.html")
     svg = os.path.join(d, "a.svg")
-    csv = os.path.join(d, "t.csv")
+    csv_path = os.path.join(d, "t.csv")
     code, out, err = run("fgd", "--nodes", nodes, "--trace", pods, "--html", html, "--svg", svg,
-                         "--csv", csv)
-    check("outputs", code == 0 and os.path.exists(html) and os.path.exists(csv), err)
+                         "--csv", csv_path)
+    check("outputs", code == 0 and os.path.exists(html) and os.path.exists(csv_path), err)
     if code == 0:
         first = open(svg).read()
         run("fgd", "--nodes", nodes, "--trace", pods, "--svg", svg)
