@@ -110,19 +110,11 @@ class MigEngine {
     if (need.count > 0 && need.profile == nullptr) return false;
     if (FixedLayouts(options_.mode)) return PlaceStatic(pod, need, out);
     int needed_slices = need.count > 0 ? need.count * need.profile->slices : 0;
-    size_t best = nodes_.size();
-    int best_left = 0;
-    for (size_t i = 0; i < nodes_.size(); ++i) {
+    size_t best = BestFitNode(pod, [&](size_t i) -> std::optional<int64_t> {
       const MigNode& n = nodes_[i];
-      if (n.cpu_left < pod.cpu_milli || n.memory_left < pod.memory_mib) continue;
-      if (n.free_slices < needed_slices) continue;
-      if (!Room(i, need)) continue;
-      int left = n.free_slices - needed_slices;
-      if (best == nodes_.size() || left < best_left) {
-        best = i;
-        best_left = left;
-      }
-    }
+      if (n.free_slices < needed_slices || !Room(i, need)) return std::nullopt;
+      return n.free_slices - needed_slices;
+    });
     if (best == nodes_.size()) return false;
     MigNode& n = nodes_[best];
     out->node = best;
@@ -149,19 +141,11 @@ class MigEngine {
 
   // Static MIG: the pod takes existing idle instances, the smallest that are large enough.
   bool PlaceStatic(const PodSpec& pod, const Need& need, Held* out) {
-    size_t best = nodes_.size();
-    int best_left = 0;
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      const MigNode& n = nodes_[i];
-      if (n.cpu_left < pod.cpu_milli || n.memory_left < pod.memory_mib) continue;
+    size_t best = BestFitNode(pod, [&](size_t i) -> std::optional<int64_t> {
       const StaticPick& pick = PickStatic(i, need);
-      if (!pick.ok) continue;
-      int left = n.free_slices - pick.slices;
-      if (best == nodes_.size() || left < best_left) {
-        best = i;
-        best_left = left;
-      }
-    }
+      if (!pick.ok) return std::nullopt;
+      return nodes_[i].free_slices - pick.slices;
+    });
     if (best == nodes_.size()) return false;
     StaticPick pick = PickStatic(best, need);
     MigNode& n = nodes_[best];
@@ -181,20 +165,13 @@ class MigEngine {
 
   // Time-slicing: a share on the best-fit node's fullest GPU that fits, or whole free GPUs.
   bool PlaceShared(size_t pod_index, const PodSpec& pod, Held* out) {
-    size_t best = nodes_.size();
-    int64_t best_left = 0;
-    for (size_t i = 0; i < nodes_.size(); ++i) {
+    size_t best = BestFitNode(pod, [&](size_t i) -> std::optional<int64_t> {
       const MigNode& n = nodes_[i];
-      if (n.cpu_left < pod.cpu_milli || n.memory_left < pod.memory_mib) continue;
       if (n.free_milli < pod.GpuMilliTotal() || SharedGpus(n, pod).size() < SharedCount(pod)) {
-        continue;
+        return std::nullopt;
       }
-      int64_t left = n.free_milli - pod.GpuMilliTotal();
-      if (best == nodes_.size() || left < best_left) {
-        best = i;
-        best_left = left;
-      }
-    }
+      return n.free_milli - pod.GpuMilliTotal();
+    });
     if (best == nodes_.size()) return false;
     MigNode& n = nodes_[best];
     out->node = best;
@@ -329,6 +306,26 @@ class MigEngine {
   int64_t gis_destroyed() const { return gis_destroyed_; }
 
  private:
+  // Best fit: among the nodes with the pod's CPU and memory where `left(node)` says how much GPU
+  // room would be left (nullopt: the pod's GPUs do not fit), the one left with the least, the
+  // first on ties; nodes_.size() when none.
+  template <typename Left>
+  size_t BestFitNode(const PodSpec& pod, Left left) {
+    size_t best = nodes_.size();
+    int64_t best_left = 0;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const MigNode& n = nodes_[i];
+      if (n.cpu_left < pod.cpu_milli || n.memory_left < pod.memory_mib) continue;
+      std::optional<int64_t> room = left(i);
+      if (!room) continue;
+      if (best == nodes_.size() || *room < best_left) {
+        best = i;
+        best_left = *room;
+      }
+    }
+    return best;
+  }
+
   // Time-slicing: how many GPUs the pod takes (0, 1 shared, or num_gpu whole).
   static size_t SharedCount(const PodSpec& pod) { return static_cast<size_t>(pod.num_gpu); }
 
