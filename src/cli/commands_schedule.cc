@@ -158,6 +158,8 @@ ExitCode RunRun(Context* ctx, const ScheduleArgs& args) {
     o.node_timeout_micros = cfg.node_timeout_seconds * kMicros;
     o.poll_micros = 5 * kMicros;
     o.log = [&](const std::string& line) { log("  " + line); };
+    o.busy = &busy;
+    o.lock_path = lock_path;
     SlurmProcesses processes(cfg.restart_cmd, o.node_timeout_micros);
     const slurm::SlurmApplyResult r =
         slurm::SlurmApply(opened->backend.get(), env, &processes, sleep, desired, o);

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/backend_factory.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/slurm_process.h"
@@ -18,6 +19,7 @@
 #include "config/target.h"
 #include "core/strings.h"
 #include "env/env.h"
+#include "reconfig/busy.h"
 #include "slurm/gres_config.h"
 #include "slurm/gres_inventory.h"
 #include "slurm/slurm_apply.h"
@@ -133,6 +135,14 @@ ExitCode RunSlurmApply(Context* ctx, const SlurmApplyArgs& args) {
   MIGCTL_RETURN_IF_FAILED(ResolveTargets(ctx, file, args.config, gpus, &desired.configs));
   OpenedBackend* opened = nullptr;
   MIGCTL_RETURN_IF_FAILED(ctx->OpenBackend(&opened));
+  // migctl apply's busy marks and reconfiguration lock.
+  BusyStore busy(Env::Default(), BusyDir());
+  options.busy = &busy;
+  if (!args.dry_run) {
+    StatusOr<std::string> lock = ReconfigLockPath(*opened);
+    if (!lock.ok()) return ctx->FailStatus(lock.status(), "cannot take the reconfiguration lock");
+    options.lock_path = *lock;
+  }
   SlurmProcesses slurm_processes(args.restart_cmd, node_timeout_micros);
   const auto sleep = [](std::int64_t micros) {
     std::this_thread::sleep_for(std::chrono::microseconds(micros));

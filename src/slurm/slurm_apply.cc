@@ -223,12 +223,36 @@ SlurmApplyResult Flow::RollBack(const std::vector<GpuInfo>& start, const Status&
 }
 
 SlurmApplyResult Flow::Run(const Desired& desired) {
+  // Held until this returns: no other reconfiguration between the snapshot and the resume. (Not
+  // passed to Apply below, which would wait for this very lock.)
+  std::unique_ptr<FileLock> lock;
+  if (!o_.dry_run && !o_.lock_path.empty()) {
+    StatusOr<std::unique_ptr<FileLock>> held = env_->Lock(o_.lock_path, /*exclusive=*/true);
+    if (!held.ok()) {
+      return Refuse(held.status().WithContext("cannot take the reconfiguration lock"));
+    }
+    lock = std::move(*held);
+  }
   StatusOr<std::vector<GpuInfo>> gpus = backend_->Gpus();
   if (!gpus.ok()) return Refuse(gpus.status());
   StatusOr<std::vector<GresDevice>> before = GresDevicesOf(*gpus);
   if (!before.ok()) return Refuse(before.status());
-  StatusOr<Plan> plan = PlanDesired(desired, *gpus, {}, PlanOptions{});
+  std::vector<BusyMark> marks;
+  if (o_.busy != nullptr) {
+    StatusOr<std::vector<BusyMark>> listed = o_.busy->List(env_->NowMicros());
+    if (!listed.ok()) return Refuse(listed.status().WithContext("reading busy marks"));
+    marks = std::move(*listed);
+  }
+  StatusOr<Plan> plan = PlanDesired(desired, *gpus, marks, PlanOptions{});
   if (!plan.ok()) return Refuse(plan.status());
+  if (const std::vector<BusyConflict> busy = FindBusyConflicts(*plan, *gpus, marks);
+      !busy.empty()) {
+    std::vector<std::string> what;
+    for (const BusyConflict& c : busy) what.push_back(c.step + " (busy: " + c.mark.holder + ")");
+    return Refuse(Status::InUse(
+        "the change must destroy busy instances: " + Join(what, "; ") +
+        "; nothing was changed (release them with `migctl busy release`)"));
+  }
   StatusOr<std::vector<GpuState>> states = SimulatePlan(*gpus, plan->steps);
   if (!states.ok()) return Refuse(states.status());
   std::vector<GpuInfo> predicted = *gpus;
@@ -288,7 +312,7 @@ SlurmApplyResult Flow::Run(const Desired& desired) {
   }
 
   // The layout. The executor rolls a failed plan back itself; the files are untouched then.
-  ApplyEnv apply_env{backend_, nullptr, env_, sleep_};
+  ApplyEnv apply_env{backend_, o_.busy, env_, sleep_};
   ApplyOptions apply_options;
   apply_options.step_log = o_.log;
   const ApplyResult applied = Apply(apply_env, desired, apply_options);

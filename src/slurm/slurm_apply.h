@@ -12,6 +12,8 @@
 // other job holding GPUs on the node must end first (verified with the daemons in tests/slurm).
 // `scontrol reconfigure` does not make slurmctld take a new Gres= count: it must restart.
 //
+// Busy marks and the reconfiguration lock are migctl apply's (SlurmApplyOptions).
+//
 // On a failure after the layout changed, the layout is put back (exactly, from a checkpoint taken
 // first), the files get their original bytes, both daemons restart, and the node stays drained
 // with a reason saying what happened. Slurm is reached only through SlurmControl, files through
@@ -61,6 +63,13 @@ struct SlurmApplyOptions {
   std::int64_t node_timeout_micros = 60000000;  // for slurmctld / slurmd to come back
   std::int64_t poll_micros = 500000;
   std::function<void(const std::string&)> log;  // one line per step; may be empty
+  /// Busy marks (`migctl busy`): the plan avoids marked instances where it can, and a change
+  /// that must destroy one is refused before the node is drained. May be null: no marks.
+  BusyStore* busy = nullptr;
+  /// The reconfiguration lock that migctl apply, schedule and the Kubernetes agent take: held
+  /// from the first snapshot to the resume, so nothing else changes the GPUs meanwhile. Empty:
+  /// no lock. Dry runs take none.
+  std::string lock_path;
 };
 
 enum class SlurmApplyOutcome {

@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
+#include "env/env.h"
+#include "reconfig/busy.h"
 #include "reconfig/test_support.h"
 #include "slurm/slurm_conf_edit.h"
 #include "testing/failing_backend.h"
@@ -61,6 +66,7 @@ class FakeSlurm : public SlurmControl {
   }
   Status Restart(const std::string& daemon) override {
     calls.push_back("restart " + daemon);
+    if (on_restart) on_restart();
     if (daemon == fail_restart_of) {
       fail_restart_of.clear();
       return Status::Unknown(daemon + " did not start");
@@ -74,6 +80,7 @@ class FakeSlurm : public SlurmControl {
   std::string jobs_;
   std::string reason_;
   std::string fail_restart_of;
+  std::function<void()> on_restart;
 
  private:
   void LoadGres() {
@@ -241,6 +248,65 @@ TEST_F(SlurmApplyTest, NothingToDoWhenLayoutAndFilesAgree) {
   slurm_->calls.clear();
   EXPECT_EQ(Run("same-count").outcome, SlurmApplyOutcome::kAlreadyApplied);
   EXPECT_TRUE(slurm_->calls.empty());
+}
+
+
+TEST_F(SlurmApplyTest, ABusyInstanceTheChangeMustDestroyIsRefusedBeforeTheDrain) {
+  // same-count replaces the 2g.10gb (GI 3); a job marked it busy with `migctl busy`.
+  const std::vector<GpuInfo> start = MustSnapshot(node_.get());
+  BusyStore busy(&env_, "/n");
+  BusyMark mark;
+  mark.gpu_uuid = start[0].uuid;
+  mark.gi_id = 3;
+  mark.holder = "job 7";
+  ASSERT_OK(busy.Add(mark, env_.NowMicros()));
+  options_.busy = &busy;
+  const SlurmApplyResult r = Run("same-count");
+  EXPECT_EQ(r.outcome, SlurmApplyOutcome::kRefused);
+  EXPECT_EQ(r.status.code(), Code::kInUse);
+  EXPECT_NE(r.status.message().find("busy: job 7"), std::string::npos) << r.status.message();
+  EXPECT_TRUE(slurm_->calls.empty());  // not even drained
+  EXPECT_EQ(MustSnapshot(node_.get())[0].state, start[0].state);
+  EXPECT_EQ(env_.Contents("/etc/slurm/slurm.conf"), kSlurmConf);
+  // Released, the same change goes through.
+  ASSERT_OK(busy.Remove(mark.gpu_uuid, 3, std::nullopt, "", env_.NowMicros()).status());
+  EXPECT_EQ(Run("same-count").outcome, SlurmApplyOutcome::kApplied);
+}
+
+// An Env that counts the locks held on one path.
+class CountingLocks : public EnvWrapper {
+ public:
+  CountingLocks(Env* target, std::string path) : EnvWrapper(target), path_(std::move(path)) {}
+  StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path, bool exclusive) override {
+    if (path != path_) return EnvWrapper::Lock(path, exclusive);
+    ++held;
+    ++taken;
+    return std::unique_ptr<FileLock>(std::make_unique<Held>(this));
+  }
+  int held = 0;
+  int taken = 0;
+
+ private:
+  struct Held : FileLock {
+    explicit Held(CountingLocks* owner) : owner_(owner) {}
+    ~Held() override { --owner_->held; }
+    CountingLocks* owner_;
+  };
+  std::string path_;
+};
+
+TEST_F(SlurmApplyTest, HoldsTheReconfigurationLockFromSnapshotToResume) {
+  CountingLocks locks(&env_, "/n/reconfig.lock");
+  options_.lock_path = "/n/reconfig.lock";
+  int held_at_restart = -1;
+  slurm_->on_restart = [&] { held_at_restart = locks.held; };
+  const SlurmApplyResult r = SlurmApply(
+      node_.get(), &locks, slurm_.get(), [this](std::int64_t micros) { env_.Advance(micros); },
+      Desire("same-count"), options_);
+  EXPECT_EQ(r.outcome, SlurmApplyOutcome::kApplied);
+  EXPECT_EQ(held_at_restart, 1);
+  EXPECT_EQ(locks.taken, 1);  // once: Apply inside does not take it again
+  EXPECT_EQ(locks.held, 0);   // released at the end
 }
 
 }  // namespace
