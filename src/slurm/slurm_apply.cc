@@ -249,9 +249,8 @@ SlurmApplyResult Flow::Run(const Desired& desired) {
       !busy.empty()) {
     std::vector<std::string> what;
     for (const BusyConflict& c : busy) what.push_back(c.step + " (busy: " + c.mark.holder + ")");
-    return Refuse(Status::InUse(
-        "the change must destroy busy instances: " + Join(what, "; ") +
-        "; nothing was changed (release them with `migctl busy release`)"));
+    return Refuse(Status::InUse("the change must destroy busy instances: " + Join(what, "; ") +
+                                "; nothing was changed (release them with `migctl busy release`)"));
   }
   StatusOr<std::vector<GpuState>> states = SimulatePlan(*gpus, plan->steps);
   if (!states.ok()) return Refuse(states.status());

@@ -250,7 +250,6 @@ TEST_F(SlurmApplyTest, NothingToDoWhenLayoutAndFilesAgree) {
   EXPECT_TRUE(slurm_->calls.empty());
 }
 
-
 TEST_F(SlurmApplyTest, ABusyInstanceTheChangeMustDestroyIsRefusedBeforeTheDrain) {
   // same-count replaces the 2g.10gb (GI 3); a job marked it busy with `migctl busy`.
   const std::vector<GpuInfo> start = MustSnapshot(node_.get());
