@@ -282,23 +282,39 @@ class MigEngine {
     return s;
   }
 
-  // core's FragmentationScore over every GPU of the cluster (the instances in use).
+  // core's FragmentationScore over every GPU of the cluster (the instances in use). The score is
+  // an average weighted by free slices, so it composes from per-node scores, each cached until
+  // its node changes: a sample costs one version check per node.
   double Fragmentation() const {
-    std::vector<NodeGpu> gpus;
-    for (const MigNode& n : nodes_) {
-      for (size_t g = 0; g < n.gpus.size(); ++g) {
-        if (!FixedLayouts(options_.mode)) {
-          gpus.push_back(n.gpus[g]);
-          continue;
+    if (fragmentation_.size() != nodes_.size()) fragmentation_.resize(nodes_.size());
+    double weighted = 0;
+    int64_t free = 0;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const MigNode& n = nodes_[i];
+      CachedFragmentation& c = fragmentation_[i];
+      if (!c.valid || c.version != n.version) {
+        std::vector<NodeGpu> gpus;
+        c.free = 0;
+        for (size_t g = 0; g < n.gpus.size(); ++g) {
+          NodeGpu used{n.gpus[g].model, {}};
+          for (size_t k = 0; k < n.gpus[g].instances.size(); ++k) {
+            // Idle instances of fixed layouts count as free: they could be reconfigured.
+            if (!FixedLayouts(options_.mode) || n.busy[g][k]) {
+              used.instances.push_back(n.gpus[g].instances[k]);
+            }
+          }
+          c.free += used.model->compute_slices;
+          for (const PlacedProfile& p : used.instances) c.free -= p.profile->slices;
+          gpus.push_back(std::move(used));
         }
-        NodeGpu used{n.gpus[g].model, {}};
-        for (size_t k = 0; k < n.busy[g].size(); ++k) {
-          if (n.busy[g][k]) used.instances.push_back(n.gpus[g].instances[k]);
-        }
-        gpus.push_back(std::move(used));
+        c.score = FragmentationScore(gpus);
+        c.valid = true;
+        c.version = n.version;
       }
+      weighted += c.score * static_cast<double>(c.free);
+      free += c.free;
     }
-    return FragmentationScore(gpus);
+    return free == 0 ? 0.0 : weighted / static_cast<double>(free);
   }
 
   double capacity_milli() const { return static_cast<double>(total_gpus_) * kMilliPerGpu; }
@@ -445,6 +461,14 @@ class MigEngine {
     int gpus = 0;  // GPUs with a free placement for the profile
   };
   std::vector<std::vector<CachedRoom>> room_;  // [profile][node]
+
+  struct CachedFragmentation {
+    bool valid = false;
+    uint32_t version = 0;
+    double score = 0;  // FragmentationScore of the node's GPUs
+    int64_t free = 0;  // their free compute slices (the score's weight)
+  };
+  mutable std::vector<CachedFragmentation> fragmentation_;  // [node]
 
   MigOptions options_;
   std::vector<MigNode> nodes_;
