@@ -279,7 +279,9 @@ Handler ConfigureSlurm(CLI::App* app, Context* ctx) {
               "  migctl slurm apply -f mig.yaml -c day --node gpu01 \\\n"
               "      --restart-cmd 'ssh slurm-head systemctl restart'   # see docs/slurm.md\n"
               "Slurm 22.05 kills the jobs of a node whose GPU count changes: jobs keep running\n"
-              "only on instances that stay at the same GRES index with the same count.");
+              "only on instances that stay at the same GRES index with the same count.\n"
+              "Instances marked with `migctl busy` are never destroyed: such a change is refused\n"
+              "before the node is drained. Holds migctl apply's reconfiguration lock throughout.");
   return [=]() -> ExitCode {
     if (apply_app->parsed()) return RunSlurmApply(ctx, *apply);
     return RunGres(ctx, *gres);
